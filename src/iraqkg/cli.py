@@ -1,0 +1,262 @@
+"""The ``iraqkg`` command: a thin layer over the library.
+
+Exit codes: 0 ok; 1 invalid data (the data breaks the contract); 2 usage or input
+error (bad option, unreadable or unparsable file, bad query).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build as run_build
+from .build import is_stale, read_build
+from .build import validate as run_validate
+from .errors import EXIT_USAGE, IraqkgError
+from .queries import load_named_queries
+from .settings import BuildSettings, EndpointSettings, Paths
+from .tables import FORMATS, render
+
+DEFAULT_SOURCES = Path("..") / "shared" / "sources"
+
+
+def _paths(ontology: str, data: str, out: str, sources: str | None) -> Paths:
+    found = Path(sources) if sources else None
+    if found is None and DEFAULT_SOURCES.is_dir():
+        found = DEFAULT_SOURCES  # the developers' layout: shared/ beside the checkout
+    return Paths(Path(ontology), Path(data), Path(out), found)
+
+
+def _fail(error: IraqkgError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+ontology_option = click.option(
+    "--ontology", default="ontology", show_default=True, help="Ontology and shapes folder."
+)
+data_option = click.option("--data", default="data", show_default=True, help="Data folder.")
+out_option = click.option("--out", default="build", show_default=True, help="Build output folder.")
+sources_option = click.option(
+    "--sources",
+    default=None,
+    help="Folder of source texts to check quotes against [default: ../shared/sources if present].",
+)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "IRAQKG"}
+)
+@click.version_option(__version__, prog_name="iraqkg")
+def main() -> None:
+    """iraqkg: a sourced knowledge graph of Iraq's armed groups, parties and violence.
+
+    Every option can also be set as IRAQKG_<COMMAND>_<OPTION> in the environment.
+    """
+
+
+@main.command()
+@ontology_option
+@data_option
+@sources_option
+def validate(ontology: str, data: str, sources: str | None) -> None:
+    """Parse and check the data contract without building."""
+    paths = _paths(ontology, data, "build", sources)
+    try:
+        inputs, views, stages = run_validate(paths)
+    except IraqkgError as error:
+        _fail(error)
+    quotes = (
+        f", quotes checked against {paths.sources}" if paths.sources else ", quotes not checked"
+    )
+    click.echo(
+        f"valid: {len(inputs.data.files)} data files, {len(views.provenance)} provenance and "
+        f"{len(views.asserted)} asserted triples{quotes} ({sum(stages.seconds.values()):.2f} s)"
+    )
+
+
+@main.command()
+@ontology_option
+@data_option
+@out_option
+@sources_option
+@click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
+def build(ontology: str, data: str, out: str, sources: str | None, force: bool) -> None:
+    """Validate, reason and write the dataset (N-Quads, four named graphs) to OUT."""
+    paths = _paths(ontology, data, out, sources)
+    try:
+        result = run_build(paths, BuildSettings(), force=force)
+    except IraqkgError as error:
+        _fail(error)
+    verb = "unchanged" if result.reused else "built"
+    click.echo(f"{verb} {result.build_id} -> {result.dataset_file}")
+    click.echo("triples:  " + ", ".join(f"{g} {n}" for g, n in result.triples.items()))
+    click.echo("entities: " + ", ".join(f"{c} {n}" for c, n in result.entities.items()))
+    click.echo("seconds:  " + ", ".join(f"{s} {t:.3f}" for s, t in result.seconds.items()))
+
+
+def _dataset_files(paths: Paths, datasets: tuple[str, ...]) -> tuple[list[Path], str | None]:
+    """The files to publish: given ones as they are, else the current build (built if stale)."""
+    if datasets:
+        missing = [d for d in datasets if not Path(d).is_file()]
+        if missing:
+            raise click.UsageError(f"no such dataset file: {', '.join(missing)}")
+        return [Path(d) for d in datasets], None
+    if is_stale(paths):
+        click.echo("building (no current build, or inputs changed)...", err=True)
+        result = run_build(paths, BuildSettings())
+    else:
+        result = read_build(paths.out)
+    assert result is not None
+    return [result.dataset_file], result.build_id
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--param", "params", multiple=True, help="Bind a named query's parameter: NAME=VALUE."
+)
+@click.option("--queries", "queries_dir", default="queries", show_default=True)
+@ontology_option
+@data_option
+@out_option
+@sources_option
+@click.option("--dataset", "datasets", multiple=True, help="Query these RDF files instead.")
+def query(
+    query: str,
+    fmt: str,
+    params: tuple[str, ...],
+    queries_dir: str,
+    ontology: str,
+    data: str,
+    out: str,
+    sources: str | None,
+    datasets: tuple[str, ...],
+) -> None:
+    """Run QUERY (a named query, a .rq file, or - for stdin) on the current build."""
+    from .engines import open_engine
+
+    text = _query_text(query, params, Path(queries_dir))
+    try:
+        files, _ = _dataset_files(_paths(ontology, data, out, sources), datasets)
+        engine = open_engine(EndpointSettings(), files)
+        try:
+            result = engine.query(text)
+        finally:
+            engine.close()
+    except IraqkgError as error:
+        _fail(error)
+    except Exception as error:  # the engine's query errors carry the parser's message
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if result.kind == "select":
+        click.echo(render(result.variables, result.rows, fmt), nl=False)
+    elif result.kind == "ask":
+        click.echo("true" if result.boolean else "false")
+    else:
+        click.echo(result.serialize("text/turtle").decode("utf-8"), nl=False)
+
+
+def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> str:
+    values = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param takes NAME=VALUE, got {param!r}")
+        values[name.strip()] = value
+    if query == "-":
+        return sys.stdin.read()
+    named = load_named_queries(queries_dir)
+    if query in named:
+        try:
+            return named[query].bind(values)
+        except IraqkgError as error:
+            raise click.UsageError(str(error)) from None
+    path = Path(query)
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    raise click.UsageError(f"{query!r} is neither a named query in {queries_dir} nor a file")
+
+
+@main.command(name="queries")
+@click.option("--queries", "queries_dir", default="queries", show_default=True)
+def list_queries(queries_dir: str) -> None:
+    """List the named queries with the question each answers."""
+    for name, named in load_named_queries(Path(queries_dir)).items():
+        params = f"  [params: {', '.join(named.parameters)}]" if named.parameters else ""
+        click.echo(f"{name}: {named.title}{params}\n    {named.question}")
+
+
+@main.command()
+@ontology_option
+@data_option
+@out_option
+@sources_option
+@click.option("--host", default=EndpointSettings.host, show_default=True)
+@click.option("--port", default=EndpointSettings.port, show_default=True, type=int)
+@click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "rdflib", "remote"]),
+    default=EndpointSettings.engine,
+    show_default=True,
+)
+@click.option("--endpoint", default=None, help="Remote SPARQL store URL (with --engine remote).")
+@click.option(
+    "--timeout",
+    default=EndpointSettings.query_timeout,
+    show_default=True,
+    type=float,
+    help="Seconds before a query is stopped.",
+)
+@click.option(
+    "--dataset",
+    "datasets",
+    multiple=True,
+    help="Publish these RDF files as they are, without the build.",
+)
+@click.option(
+    "--get",
+    "get_path",
+    default=None,
+    help="Make one in-process GET request to PATH, print the response and exit.",
+)
+def serve(
+    ontology: str,
+    data: str,
+    out: str,
+    sources: str | None,
+    host: str,
+    port: int,
+    engine: str,
+    endpoint: str | None,
+    timeout: float,
+    datasets: tuple[str, ...],
+    get_path: str | None,
+) -> None:
+    """Serve the current build (building it first if needed) at /sparql."""
+    from .web import create_app
+    from .web.server import serve as run_server
+
+    if endpoint and engine == "oxigraph":
+        engine = "remote"
+    try:
+        settings = EndpointSettings(
+            host=host, port=port, engine=engine, endpoint=endpoint, query_timeout=timeout
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        files, build_id = _dataset_files(_paths(ontology, data, out, sources), datasets)
+    except IraqkgError as error:
+        _fail(error)
+    app = create_app(settings, files, {"build_id": build_id})
+    if get_path is not None:
+        response = app.test_client().get(get_path)
+        click.echo(response.get_data(as_text=True), nl=False)
+        sys.exit(0 if response.status_code < 400 else 1)
+    click.echo(f"serving {', '.join(map(str, files))} at http://{host}:{port}/sparql", err=True)
+    run_server(app, settings)

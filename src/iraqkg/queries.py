@@ -1,0 +1,83 @@
+"""Named queries: ``queries/*.rq`` files with a header that says what each answers.
+
+Header lines at the top of a file::
+
+    # title: Armed wings and their parties
+    # question: Which party or movement is each armed wing the wing of?
+    # param: party = the party's IRI (default: all)
+
+A parameter ``name`` appears in the query as the variable ``$name``: unbound it is an
+ordinary variable (all answers); bound, ``$name`` is replaced by the given IRI or literal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+_HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.+?)\s*$")
+_PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*))?$")
+# What a bound value may be: an IRI, a prefixed name, a number, or a quoted literal with
+# an optional language tag or datatype. Anything else is refused, so binding cannot inject.
+_VALUE = re.compile(
+    r"""^(<[^<>"{}|^`\\\s]*>
+       |[A-Za-z][\w-]*:[\w.-]*
+       |-?\d+(\.\d+)?
+       |"[^"\\\n]*"(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^<[^<>"\s]*>|\^\^[A-Za-z][\w-]*:[\w-]+)?)$""",
+    re.X,
+)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    question: str
+    text: str
+    parameters: dict[str, str] = field(default_factory=dict)  # name -> description
+
+    def bind(self, values: dict[str, str] | None = None) -> str:
+        """The query text with the given parameters replaced by their values."""
+        text = self.text
+        for name, value in (values or {}).items():
+            if name not in self.parameters:
+                raise InputError(f"query {self.name} has no parameter {name!r}")
+            if not _VALUE.match(value.strip()):
+                raise InputError(
+                    f"parameter {name}: {value!r} is not an IRI, prefixed name or literal"
+                )
+            replacement = value.strip()
+            text = re.sub(rf"\${re.escape(name)}\b", lambda _, r=replacement: r, text)
+        return text
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    parameters: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "param":
+            param = _PARAM.match(value)
+            if param:
+                parameters[param.group(1)] = param.group(2) or ""
+        else:
+            header[key] = value
+    if "title" not in header:
+        raise InputError(f"{path}: a named query needs a '# title:' header line")
+    return NamedQuery(path.stem, header["title"], header.get("question", ""), text, parameters)
+
+
+def load_named_queries(folder: Path) -> dict[str, NamedQuery]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    return {p.stem: parse_named_query(p) for p in sorted(folder.glob("*.rq"))}

@@ -1,0 +1,78 @@
+"""Every named setting, its default and its limits, in one place.
+
+Nothing here reads the environment: the CLI (the edge) turns options and
+``IRAQKG_*`` variables into these objects and passes them down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WIKIDATA_QUERY_SERVICE = "https://query.wikidata.org/sparql"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the build reads from and writes to."""
+
+    ontology: Path = Path("ontology")
+    data: Path = Path("data")
+    out: Path = Path("build")
+    # Source texts for quote checks; None skips them (they live outside the project).
+    sources: Path | None = None
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """How a build runs."""
+
+    # Builds kept in the output folder besides the current one (older ones are removed).
+    keep_builds: int = 3
+    # Check every quote against the source texts when ``Paths.sources`` is set.
+    check_quotes: bool = True
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """The SPARQL endpoint's behaviour and limits (documented in the README)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Embedded engine: "oxigraph" (default), "rdflib", or "remote" with ``endpoint``.
+    engine: str = "oxigraph"
+    endpoint: str | None = None
+    # Seconds before a query is stopped (1..300).
+    query_timeout: float = 10.0
+    # Most result rows returned for one SELECT (1..1_000_000).
+    max_rows: int = 10_000
+    # Largest request body accepted, in bytes (1 KiB..16 MiB).
+    max_request_bytes: int = 1_000_000
+    # Query worker processes (1..16); a worker that times out is killed and replaced.
+    workers: int = 2
+    # WSGI server threads (1..64).
+    threads: int = 8
+    # Default graph is the union of the named graphs when True.
+    union_default_graph: bool = True
+    # Origins allowed by CORS ("*" for any; empty tuple turns CORS off).
+    cors_origins: tuple[str, ...] = ("*",)
+    # Endpoints a SERVICE clause may call; anything else is refused before any fetch.
+    service_allowlist: tuple[str, ...] = field(default=(WIKIDATA_QUERY_SERVICE,))
+
+    def __post_init__(self) -> None:
+        limits = {
+            "query_timeout": (1, 300),
+            "max_rows": (1, 1_000_000),
+            "max_request_bytes": (1024, 16 * 1024 * 1024),
+            "workers": (1, 16),
+            "threads": (1, 64),
+            "port": (0, 65535),
+        }
+        for name, (low, high) in limits.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"setting {name}={value} is outside {low}..{high}")
+        if self.engine not in {"oxigraph", "rdflib", "remote"}:
+            raise ValueError(f"setting engine={self.engine!r}: use oxigraph, rdflib or remote")
+        if self.engine == "remote" and not self.endpoint:
+            raise ValueError("setting engine=remote needs endpoint=URL")

@@ -1,0 +1,55 @@
+"""Fixtures shared by all tests: the repository, the mini fixture, the shared folder, builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iraqkg.build import build
+from iraqkg.settings import Paths
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The shared folder beside the checkout (sources, reference, W3C tests); skip without it."""
+    if not (SHARED / "sources").is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def sources_dir(shared_dir: Path) -> Path:
+    return shared_dir / "sources"
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Paths:
+    """A private copy of the mini fixture (real ontology, a small sourced data slice)."""
+    shutil.copytree(REPO / "ontology", tmp_path / "ontology")
+    shutil.copytree(MINI / "data", tmp_path / "data")
+    sources = SHARED / "sources" if (SHARED / "sources").is_dir() else None
+    return Paths(tmp_path / "ontology", tmp_path / "data", tmp_path / "build", sources)
+
+
+@pytest.fixture(scope="session")
+def repo_build(tmp_path_factory: pytest.TempPathFactory):
+    """The repository's own ontology and data, built once per test session."""
+    out = tmp_path_factory.mktemp("repo-build")
+    return build(Paths(REPO / "ontology", REPO / "data", out, None))
+
+
+@pytest.fixture(scope="session")
+def built_dataset_file(repo_build) -> Path:
+    """N-Quads file of the repository's build (four named graphs)."""
+    return repo_build.dataset_file
