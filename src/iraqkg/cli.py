@@ -6,6 +6,7 @@ error (bad option, unreadable or unparsable file, bad query).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -180,6 +181,34 @@ def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> str:
     if path.is_file():
         return path.read_text(encoding="utf-8")
     raise click.UsageError(f"{query!r} is neither a named query in {queries_dir} nor a file")
+
+
+@main.command()
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(data: str, as_json: bool) -> None:
+    """Coverage: entities per class, statements per source and status, time share."""
+    from .loading import load_folder
+    from .stats import coverage
+
+    try:
+        figures = coverage(load_folder(Path(data)).graph)
+    except IraqkgError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps(figures.as_dict(), indent=2))
+        return
+    click.echo(f"entities: {figures.entities}")
+    for name, count in figures.entities_per_class.items():
+        click.echo(f"  {name:<28} {count:>5}")
+    click.echo(f"statements: {figures.statements}")
+    click.echo(
+        "  per source: " + ", ".join(f"{k} {v}" for k, v in figures.statements_per_source.items())
+    )
+    click.echo(
+        "  per status: " + ", ".join(f"{k} {v}" for k, v in figures.statements_per_status.items())
+    )
+    click.echo(f"  with a date or time qualifier: {figures.with_time} ({figures.time_share:.0%})")
 
 
 @main.command(name="queries")

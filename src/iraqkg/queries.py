@@ -6,8 +6,10 @@ Header lines at the top of a file::
     # question: Which party or movement is each armed wing the wing of?
     # param: party = the party's IRI (default: all)
 
-A parameter ``name`` appears in the query as the variable ``$name``: unbound it is an
-ordinary variable (all answers); bound, ``$name`` is replaced by the given IRI or literal.
+A parameter ``name`` is the query variable ``?name``. Unbound, it is an ordinary
+variable (all answers); bound, a ``VALUES ?name { value }`` block is put at the top of the
+query's WHERE clause, so the file stays a valid query either way. ``[default: VALUE]`` at
+the end of a param line gives the value used when none is given.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from .errors import InputError
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.+?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*))?$")
+_DEFAULT = re.compile(r"\[default:\s*([^\]]+?)\s*\]\s*$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 # What a bound value may be: an IRI, a prefixed name, a number, or a quoted literal with
 # an optional language tag or datatype. Anything else is refused, so binding cannot inject.
 _VALUE = re.compile(
@@ -40,18 +44,29 @@ class NamedQuery:
     parameters: dict[str, str] = field(default_factory=dict)  # name -> description
 
     def bind(self, values: dict[str, str] | None = None) -> str:
-        """The query text with the given parameters replaced by their values."""
-        text = self.text
-        for name, value in (values or {}).items():
+        """The query text with parameters bound: given values, else defaults, else unbound."""
+        values = dict(values or {})
+        for name in values:
             if name not in self.parameters:
                 raise InputError(f"query {self.name} has no parameter {name!r}")
+        for name, description in self.parameters.items():
+            default = _DEFAULT.search(description)
+            if name not in values and default:
+                values[name] = default.group(1)
+        blocks = []
+        for name, value in values.items():
             if not _VALUE.match(value.strip()):
                 raise InputError(
                     f"parameter {name}: {value!r} is not an IRI, prefixed name or literal"
                 )
-            replacement = value.strip()
-            text = re.sub(rf"\${re.escape(name)}\b", lambda _, r=replacement: r, text)
-        return text
+            blocks.append(f"VALUES ?{name} {{ {value.strip()} }}")
+        if not blocks:
+            return self.text
+        where = _WHERE.search(self.text)
+        if where is None:
+            raise InputError(f"query {self.name} has no WHERE clause to bind parameters in")
+        at = where.end()
+        return self.text[:at] + "\n  " + "\n  ".join(blocks) + self.text[at:]
 
 
 def parse_named_query(path: Path) -> NamedQuery:

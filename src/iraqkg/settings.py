@@ -42,6 +42,9 @@ class EndpointSettings:
     # Embedded engine: "oxigraph" (default), "rdflib", or "remote" with ``endpoint``.
     engine: str = "oxigraph"
     endpoint: str | None = None
+    # engine=remote: Graph Store Protocol URL the dataset is uploaded to; None derives it
+    # from ``endpoint`` (Oxigraph ".../query" -> ".../store", Fuseki ".../sparql" -> ".../data").
+    graph_store: str | None = None
     # Seconds before a query is stopped (1..300).
     query_timeout: float = 10.0
     # Most result rows returned for one SELECT (1..1_000_000).
@@ -50,6 +53,8 @@ class EndpointSettings:
     max_request_bytes: int = 1_000_000
     # Query worker processes (1..16); a worker that times out is killed and replaced.
     workers: int = 2
+    # Seconds a request may wait for a free query worker before 503 busy (1..300).
+    queue_timeout: float = 30.0
     # WSGI server threads (1..64).
     threads: int = 8
     # Default graph is the union of the named graphs when True.
@@ -62,6 +67,7 @@ class EndpointSettings:
     def __post_init__(self) -> None:
         limits = {
             "query_timeout": (1, 300),
+            "queue_timeout": (1, 300),
             "max_rows": (1, 1_000_000),
             "max_request_bytes": (1024, 16 * 1024 * 1024),
             "workers": (1, 16),

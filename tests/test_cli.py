@@ -1,0 +1,80 @@
+"""The CLI, in process: commands, summaries, messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from iraqkg.build import current_id
+from iraqkg.cli import main
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _folders(paths) -> list[str]:
+    return ["--ontology", str(paths.ontology), "--data", str(paths.data)]
+
+
+def test_validate_ok_exits_0(mini):
+    result = _run("validate", *_folders(mini))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("valid: 3 data files")
+
+
+def test_build_prints_counts_per_graph_class_and_stage(mini):
+    result = _run("build", *_folders(mini), "--out", str(mini.out))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("built ") and lines[0].endswith("dataset.nq")
+    assert lines[1].startswith("triples:  ontology ")
+    assert "Person 3" in lines[2]
+    assert lines[3].startswith("seconds:  parse ")
+    again = _run("build", *_folders(mini), "--out", str(mini.out))
+    assert again.output.startswith("unchanged ")
+
+
+def test_syntax_error_exits_2_naming_file_line_column(mini):
+    path = mini.data / "entities.ttl"
+    path.write_text(path.read_text() + "\n:x a ikg:Person ikg:oops .\n")
+    result = _run("build", *_folders(mini), "--out", str(mini.out))
+    assert result.exit_code == 2
+    assert f"error: {path}:" in result.output
+    line = len(path.read_text().splitlines())
+    assert f"entities.ttl:{line}:" in result.output
+
+
+def test_contract_violation_exits_1_with_focus_path_and_message(mini):
+    good = _run("build", *_folders(mini), "--out", str(mini.out))
+    path = mini.data / "statements.ttl"
+    path.write_text(path.read_text().replace("ikg:source :source-003 ;", ""))
+    result = _run("build", *_folders(mini), "--out", str(mini.out))
+    assert result.exit_code == 1
+    assert "1 violation(s) of the data contract" in result.output
+    assert "003-10-khazali-leads-aah https://w3id.org/iraqkg/ontology#source:" in result.output
+    assert current_id(mini.out) == good.output.split()[1]
+
+
+def test_missing_data_folder_exits_2(mini, tmp_path):
+    result = _run("validate", "--ontology", str(mini.ontology), "--data", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert "no such folder" in result.output
+
+
+def test_stats_counts_statements_per_source_and_status(mini):
+    result = _run("stats", "--data", str(mini.data), "--json")
+    assert result.exit_code == 0
+    figures = json.loads(result.output)
+    assert figures["statements"] == 9
+    assert figures["statements_per_source"] == {"source-000": 7, "source-002": 1, "source-003": 1}
+    assert figures["statements_per_status"] == {"Alleged": 1, "Denied": 1, "Reported": 7}
+    assert figures["statements_with_time_qualifier"] == 1  # the drone strike's date
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["serve", "--help"]])
+def test_help_is_available(args):
+    result = _run(*args)
+    assert result.exit_code == 0 and "Usage:" in result.output

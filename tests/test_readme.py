@@ -1,0 +1,25 @@
+"""The README's promises: the quick start matches CI, and the CLI reference matches --help."""
+
+from __future__ import annotations
+
+import re
+
+from iraqkg.cli_reference import with_reference
+
+from .conftest import REPO
+
+README = (REPO / "README.md").read_text()
+
+
+def test_cli_reference_is_current():
+    assert with_reference(README) == README, "run: python -m iraqkg.cli_reference"
+
+
+def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.+?)\n```", quick)
+    assert len(commands) == 3  # install+serve, install+test, and the curl check
+    serve, test = commands[0], commands[1]
+    assert serve.endswith("iraqkg serve") and "pip install -e ." in serve
+    assert test.endswith("python -m pytest")
+    assert test in (REPO / ".ci" / "run").read_text()
