@@ -42,7 +42,7 @@ def test_binding_inserts_values_at_the_top_of_where(tmp_path):
 
 def test_default_values_apply_unless_overridden(tmp_path):
     named = _query(
-        tmp_path, "# title: T\n# param: x = thing [default: <http://ex/d>]\nSELECT * WHERE {?x ?p ?o}"
+        tmp_path, "# title: T\n# param: x = t [default: <http://ex/d>]\nSELECT * WHERE {?x ?p ?o}"
     )
     assert "VALUES ?x { <http://ex/d> }" in named.bind()
     assert "VALUES ?x { <http://ex/e> }" in named.bind({"x": "<http://ex/e>"})

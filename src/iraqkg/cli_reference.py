@@ -20,7 +20,8 @@ END = "<!-- /cli-reference -->"
 def reference() -> str:
     """Markdown: the top-level help, then each command's help, as the terminal shows it."""
     parts = []
-    with click.Context(main, info_name="iraqkg", terminal_width=100) as ctx:
+    settings = {"terminal_width": 100, "help_option_names": ["-h", "--help"]}
+    with click.Context(main, info_name="iraqkg", **settings) as ctx:
         parts.append(("iraqkg --help", main.get_help(ctx)))
         for name in main.list_commands(ctx):
             command = main.get_command(ctx, name)
