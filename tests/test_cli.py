@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from iraqkg.build import current_id
 from iraqkg.cli import main
 
+from .conftest import REPO
+
 
 def _run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
@@ -78,3 +80,72 @@ def test_stats_counts_statements_per_source_and_status(mini):
 def test_help_is_available(args):
     result = _run(*args)
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def _mini_args(paths) -> list[str]:
+    return [*_folders(paths), "--out", str(paths.out), "--queries", str(REPO / "queries")]
+
+
+def test_query_builds_when_needed_and_prints_a_table(mini):
+    result = _run("query", "drone-strike-blame", *_mini_args(mini))
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith(("Alleged", "Denied"))]
+    # Source 000 para 1: the Kadhimi administration blamed PMU factions;
+    # source 002 para 26: al-Khazali denied any involvement.
+    assert rows[0].split(" | ")[2].strip() == "PMU factions"
+    assert rows[0].split(" | ")[4].strip() == "Kadhimi administration"
+    assert rows[1].split(" | ")[2].strip() == "Qais al-Khazali"
+    assert result.output.rstrip().endswith("(2 rows)")
+    assert current_id(mini.out) is not None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_query_formats_parse_back(mini, fmt):
+    import csv
+    import io
+
+    result = _run("query", "armed-wings", "--format", fmt, *_mini_args(mini))
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        bindings = json.loads(result.stdout)["results"]["bindings"]
+        wings = {b["wingName"]["value"] for b in bindings}
+    else:
+        reader = csv.DictReader(io.StringIO(result.stdout), delimiter="," if fmt == "csv" else "\t")
+        wings = {row["wingName"] for row in reader}
+    assert wings == {"Badr Organization"}  # source 000 para 26
+
+
+def test_query_param_binds_and_bad_values_exit_2(mini):
+    ok = _run(
+        "query", "armed-wings", "--param", "party=id:sciri", "--format", "csv", *_mini_args(mini)
+    )
+    assert ok.exit_code == 0 and "Badr Organization" in ok.output
+    none = _run(
+        "query",
+        "armed-wings",
+        "--param",
+        "party=id:fatah-alliance",
+        "--format",
+        "csv",
+        *_mini_args(mini),
+    )
+    assert none.exit_code == 0 and "Badr" not in none.output
+    bad = _run("query", "armed-wings", "--param", "party=} DROP ALL {", *_mini_args(mini))
+    assert bad.exit_code == 2
+
+
+def test_malformed_query_exits_2_with_the_parser_message(mini, tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("SELECT ?x WHERE { ?x ?y }")
+    result = _run("query", str(path), *_mini_args(mini))
+    assert result.exit_code == 2
+    assert "error: syntax error at 1:26: expected" in result.stderr
+
+
+def test_serve_get_healthz_reports_the_current_build(mini):
+    result = _run("serve", *_mini_args(mini), "--get", "/healthz")
+    assert result.exit_code == 0, result.output
+    health = json.loads(result.output[result.output.index("{") :])
+    assert health["build_id"] == current_id(mini.out)
+    assert health["engine"] == "oxigraph"
+    assert health["triples"]["https://w3id.org/iraqkg/graph/provenance"] > 0

@@ -253,6 +253,13 @@ def list_queries(queries_dir: str) -> None:
     default=None,
     help="Make one in-process GET request to PATH, print the response and exit.",
 )
+@click.option(
+    "--queries",
+    "queries_dir",
+    default="queries",
+    show_default=True,
+    help="Named queries offered on the query page.",
+)
 def serve(
     ontology: str,
     data: str,
@@ -265,8 +272,10 @@ def serve(
     timeout: float,
     datasets: tuple[str, ...],
     get_path: str | None,
+    queries_dir: str,
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
+    from .engines import EngineFactory, open_engine
     from .web import create_app
     from .web.server import serve as run_server
 
@@ -282,10 +291,16 @@ def serve(
         files, build_id = _dataset_files(_paths(ontology, data, out, sources), datasets)
     except IraqkgError as error:
         _fail(error)
-    app = create_app(settings, files, {"build_id": build_id})
+    named = load_named_queries(Path(queries_dir))
+    info = {"build_id": build_id, "named_queries": [(n, q.text) for n, q in named.items()]}
     if get_path is not None:
+        # One request in process: query in-thread, no worker pool to start and stop.
+        app = create_app(settings, open_engine(settings, files), info)
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True), nl=False)
         sys.exit(0 if response.status_code < 400 else 1)
+    factory = EngineFactory(settings, files)
+    factory.prepare()
+    app = create_app(settings, factory, info)
     click.echo(f"serving {', '.join(map(str, files))} at http://{host}:{port}/sparql", err=True)
     run_server(app, settings)
