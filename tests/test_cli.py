@@ -149,3 +149,23 @@ def test_serve_get_healthz_reports_the_current_build(mini):
     assert health["build_id"] == current_id(mini.out)
     assert health["engine"] == "oxigraph"
     assert health["triples"]["https://w3id.org/iraqkg/graph/provenance"] > 0
+
+
+def test_serve_keeps_the_last_good_build_when_the_rebuild_fails(mini):
+    good = _run("build", *_folders(mini), "--out", str(mini.out))
+    good_id = good.output.split()[1]
+    path = mini.data / "statements.ttl"
+    path.write_text(path.read_text() + "\nthis is not turtle\n")
+    result = _run("serve", *_mini_args(mini), "--get", "/healthz")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["build_id"] == good_id
+    assert f"serving the last good build {good_id}" in result.stderr
+    assert "statements.ttl:" in result.stderr  # the failure is still reported
+
+
+def test_serve_without_any_good_build_fails_with_the_build_error(mini):
+    path = mini.data / "statements.ttl"
+    path.write_text(path.read_text() + "\nthis is not turtle\n")
+    result = _run("serve", *_mini_args(mini), "--get", "/healthz")
+    assert result.exit_code == 2
+    assert "statements.ttl:" in result.stderr

@@ -106,11 +106,19 @@ def _dataset_files(paths: Paths, datasets: tuple[str, ...]) -> tuple[list[Path],
         if missing:
             raise click.UsageError(f"no such dataset file: {', '.join(missing)}")
         return [Path(d) for d in datasets], None
+    result = read_build(paths.out)
     if is_stale(paths):
         click.echo("building (no current build, or inputs changed)...", err=True)
-        result = run_build(paths, BuildSettings())
-    else:
-        result = read_build(paths.out)
+        try:
+            result = run_build(paths, BuildSettings())
+        except IraqkgError as error:
+            if result is None:
+                raise
+            # The last good build keeps serving; the error is shown, not swallowed.
+            click.echo(f"error: {error}", err=True)
+            click.echo(
+                f"warning: build failed; serving the last good build {result.build_id}", err=True
+            )
     assert result is not None
     return [result.dataset_file], result.build_id
 
