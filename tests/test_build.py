@@ -173,7 +173,11 @@ def test_violations_name_focus_path_message_and_file(mini):
     assert violation.focus.endswith("000-27-ameri-chief-of-staff")
     assert violation.path == str(IKG.paragraph)
     assert "paragraph" in violation.message
-    assert violation.where.endswith("statements.ttl")
+    lines = path.read_text().splitlines()
+    assert (
+        violation.where
+        == f"{path}:{lines.index('st:000-27-ameri-chief-of-staff a ikg:Statement ;') + 1}"
+    )
 
 
 def test_wrong_quote_is_a_violation_when_sources_are_given(mini, sources_dir):

@@ -92,9 +92,9 @@ def test_query_builds_when_needed_and_prints_a_table(mini):
     rows = [line for line in result.output.splitlines() if line.startswith(("Alleged", "Denied"))]
     # Source 000 para 1: the Kadhimi administration blamed PMU factions;
     # source 002 para 26: al-Khazali denied any involvement.
-    assert rows[0].split(" | ")[2].strip() == "PMU factions"
-    assert rows[0].split(" | ")[4].strip() == "Kadhimi administration"
-    assert rows[1].split(" | ")[2].strip() == "Qais al-Khazali"
+    cells = [[cell.strip() for cell in row.split(" | ")] for row in rows]
+    assert (cells[0][3], cells[0][5]) == ("PMU factions", "Kadhimi administration")
+    assert (cells[1][3], cells[1][5]) == ("Qais al-Khazali", "Qais al-Khazali")
     assert result.output.rstrip().endswith("(2 rows)")
     assert current_id(mini.out) is not None
 

@@ -57,7 +57,8 @@ class Violation:
 
     def __str__(self) -> str:
         place = f" [{self.where}]" if self.where else ""
-        return f"{self.focus} {self.path}: {self.message}{place}"
+        path = f" {self.path}" if self.path else ""
+        return f"{self.focus}{path}: {self.message}{place}"
 
 
 class ValidationFailed(IraqkgError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,26 @@ class LoadedFiles:
     origin: dict = field(default_factory=dict)  # subject -> first file that describes it
 
     def where(self, subject) -> str:
+        """``file:line`` where the subject is first described (``file`` if the line is unclear)."""
         path = self.origin.get(subject)
-        return str(path) if path else ""
+        if path is None:
+            return ""
+        line = _line_of(path, str(subject))
+        return f"{path}:{line}" if line else str(path)
+
+
+def _line_of(path: Path, iri: str) -> int | None:
+    # rdflib keeps no positions: find the subject as written, in full or as prefix:local.
+    local = re.escape(re.split(r"[/#]", iri)[-1])
+    pattern = re.compile(rf"(^|\s)(<{re.escape(iri)}>|[\w-]*:{local})(?=[\s;,.])")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, text in enumerate(lines, 1):
+        if pattern.match(text):
+            return number
+    return None
 
 
 def rdf_files(folder: Path) -> list[Path]:
