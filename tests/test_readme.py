@@ -23,3 +23,18 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
     assert serve.endswith("iraqkg serve") and "pip install -e ." in serve
     assert test.endswith("python -m pytest")
     assert test in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_example_query_prints_what_the_readme_shows(built_dataset_file):
+    from click.testing import CliRunner
+
+    from iraqkg.cli import main
+
+    example = README.split("## An example", 1)[1]
+    query = re.search(r"<<'EOF'\n(.+?)EOF\n", example, re.S).group(1)
+    shown = re.search(r"```text\n(.+?)```", example, re.S).group(1)
+    result = CliRunner().invoke(
+        main, ["query", "-", "--dataset", str(built_dataset_file)], input=query
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == shown
