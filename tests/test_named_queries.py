@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
@@ -23,7 +25,7 @@ def test_every_named_query_has_a_title_a_question_and_parses(name):
     assert named.title and named.question.endswith("?")
     prepareQuery(named.text)
     for param in named.parameters:
-        assert f"?{param}" in named.text, f"parameter {param} is not a variable of the query"
+        assert re.search(rf"[?$]{param}\b", named.text), f"{param} is not a variable of the query"
         prepareQuery(named.bind({param: "<https://w3id.org/iraqkg/id/x>"}))
 
 

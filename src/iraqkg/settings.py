@@ -57,6 +57,8 @@ class EndpointSettings:
     queue_timeout: float = 30.0
     # WSGI server threads (1..64).
     threads: int = 8
+    # Bytes of answers kept for repeated queries (0..1 GiB; 0 turns the cache off).
+    cache_bytes: int = 64 * 1024 * 1024
     # Default graph is the union of the named graphs when True.
     union_default_graph: bool = True
     # Origins allowed by CORS ("*" for any; empty tuple turns CORS off).
@@ -72,6 +74,7 @@ class EndpointSettings:
             "max_request_bytes": (1024, 16 * 1024 * 1024),
             "workers": (1, 16),
             "threads": (1, 64),
+            "cache_bytes": (0, 1024 * 1024 * 1024),
             "port": (0, 65535),
         }
         for name, (low, high) in limits.items():

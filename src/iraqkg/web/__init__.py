@@ -1,0 +1,89 @@
+"""The SPARQL endpoint as a Flask application (application factory, one blueprint per concern).
+
+    from iraqkg.engines import EngineFactory
+    from iraqkg.web.server import serve
+    factory = EngineFactory(settings, [Path("build/42/dataset.nq")])
+    app = create_app(settings, factory, {"build_id": "42"})   # query worker processes
+    serve(app, settings)                                        # waitress; blocks
+
+Passing an Engine instance instead of a factory runs queries in the request threads (no
+hard timeout): convenient for tests and embedding.
+"""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+
+from iraqkg.engines import Engine
+from iraqkg.settings import EndpointSettings
+from iraqkg.web.cache import CachingExecutor
+from iraqkg.web.cors import install_cors
+from iraqkg.web.errors import install_error_handlers
+from iraqkg.web.executor import Executor, InlineExecutor
+from iraqkg.web.state import EXTENSION, AppState
+
+__all__ = ["create_app"]
+
+
+def _executor(
+    settings: EndpointSettings, engine_factory: Callable[[], Engine] | Engine
+) -> Executor:
+    executor: Executor
+    if isinstance(engine_factory, Engine):
+        executor = InlineExecutor(engine_factory, settings)
+    else:
+        from iraqkg.web.pool import ProcessPool
+
+        executor = ProcessPool(engine_factory, settings)
+        atexit.register(executor.close)
+    if settings.cache_bytes:
+        executor = CachingExecutor(executor, settings.cache_bytes)
+    return executor
+
+
+def create_app(
+    settings: EndpointSettings,
+    engine_factory: Callable[[], Engine] | Engine,
+    info: dict[str, Any],
+) -> Flask:
+    """The endpoint app. ``engine_factory``: a picklable callable (e.g. EngineFactory) that
+    each query worker process calls to open its engine, or an Engine to query in-thread.
+    ``info``: {"build_id": str | None, "named_queries": [(name, sparql), ...] optional}.
+    """
+    from iraqkg.web import health, sparql, ui
+
+    here = Path(__file__).parent
+    app = Flask(
+        __name__, static_folder=str(here / "static"), template_folder=str(here / "templates")
+    )
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    state = AppState(
+        settings,
+        _executor(settings, engine_factory),
+        dict(info),
+        list(info.get("named_queries", [])),
+    )
+    app.extensions[EXTENSION] = state
+    for blueprint in (sparql.bp, health.bp, ui.bp):
+        app.register_blueprint(blueprint)
+    install_error_handlers(app)
+    install_cors(app, settings.cors_origins)
+
+    @app.after_request
+    def _nosniff(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's query workers (the server calls this on shutdown)."""
+    app.extensions[EXTENSION].close()

@@ -1,0 +1,195 @@
+"""What a query is and whether this endpoint will run it, decided before any engine sees it.
+
+Two tools: a small lexer that finds the query form cheaply (needed to negotiate the
+response format), and rdflib's parser, used when a query may call SERVICE so that every
+SERVICE target is known before anything is fetched. The screen is conservative: any query
+whose text mentions "service" (or uses \\u escapes, which could spell it) is fully parsed,
+and one that rdflib cannot parse is refused rather than passed on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from rdflib.term import URIRef, Variable
+
+from iraqkg.engines.errors import QueryRefused, QuerySyntaxError
+
+QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
+UPDATE_KEYWORDS = {
+    "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
+}  # fmt: skip
+
+# Tokens per the SPARQL 1.1 grammar, only as precisely as finding the first keyword needs.
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<word>[A-Za-z_][\w\-.]*:?[\w\-.:%]*|:[\w\-.:%]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """The form of a query: "select", "ask", "construct", "describe", or None if unknown."""
+
+    form: str | None
+
+    @property
+    def kind(self) -> str | None:
+        """The result kind: "select", "ask" or "graph"."""
+        if self.form in ("construct", "describe"):
+            return "graph"
+        return self.form
+
+
+def _first_keyword(query: str) -> str | None:
+    """The first keyword after the prologue (BASE / PREFIX declarations), upper-cased."""
+    skip = 0
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        if kind != "word":
+            return None
+        word = match.group().upper()
+        if word == "BASE":
+            skip = 1
+        elif word == "PREFIX":
+            skip = 2
+        else:
+            return word
+    return None
+
+
+def sniff(query: str) -> QueryInfo:
+    """Guess the query form from its first keyword, without parsing the whole query."""
+    return QueryInfo(QUERY_FORMS.get(_first_keyword(query) or ""))
+
+
+def is_update(query: str) -> bool:
+    """True when the text starts like a SPARQL Update request."""
+    return _first_keyword(query) in UPDATE_KEYWORDS
+
+
+@lru_cache(maxsize=256)
+def parse_with_rdflib(query: str, base_iri: str | None = None) -> Any:
+    """rdflib's algebra for a query (cached: the dataset is immutable, queries repeat)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return translateQuery(parseQuery(query), base=base_iri)
+    except ParseException as exc:
+        raise QuerySyntaxError(f"syntax error: {exc.msg}", exc.lineno, exc.col) from None
+    except Exception as exc:  # rdflib raises bare Exceptions (unknown prefix, bad IRI...)
+        raise QuerySyntaxError(f"syntax error: {exc}") from None
+
+
+def _walk(node: Any, seen: set[int]) -> Any:
+    """Every node of an rdflib algebra tree, expressions included (FILTER EXISTS...)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value, seen)
+    elif isinstance(node, (list, tuple, set)):
+        for value in node:
+            yield from _walk(value, seen)
+
+
+# rdflib calls the URL it finds with this regex in the clause's ``service_string``, which its
+# parser takes from the first SERVICE text anywhere in the query (even in a comment): so
+# that URL is checked as well as the parsed IRI.
+_RDFLIB_SERVICE_STRING = re.compile(r"^service <(.*)>[ \n]*{(.*)}[ \n]*$", re.DOTALL | re.I)
+
+
+def service_targets(parsed: Any) -> list[Any]:
+    """Every endpoint a SERVICE clause of a parsed query names (IRI or variable), including
+    the URL rdflib's evaluator would really call."""
+    targets = []
+    for node in _walk(parsed.algebra, set()):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            targets.append(node["term"])
+            called = _RDFLIB_SERVICE_STRING.match(node.get("service_string") or "")
+            if called:
+                targets.append(URIRef(called.group(1)))
+    return targets
+
+
+def _check_service(term: Any, allowlist: tuple[str, ...]) -> None:
+    if isinstance(term, Variable):
+        raise QueryRefused(
+            f"SERVICE ?{term} is not allowed: the endpoint must be an IRI in the allowlist",
+            "service_refused",
+        )
+    iri = str(term)
+    if urlsplit(iri).scheme.lower() not in ("http", "https"):
+        raise QueryRefused(f"SERVICE <{iri}> is not allowed: only http(s)", "service_refused")
+    if iri not in allowlist:
+        allowed = ", ".join(f"<{a}>" for a in allowlist) or "none"
+        raise QueryRefused(
+            f"SERVICE <{iri}> is not in this endpoint's allowlist (allowed: {allowed})",
+            "service_refused",
+        )
+
+
+def may_call_service(query: str) -> bool:
+    """Conservative: False only when no SERVICE keyword can possibly be in the query."""
+    lowered = query.lower()
+    return "service" in lowered or "\\u" in lowered
+
+
+@lru_cache(maxsize=1024)
+def check_query(query: str, service_allowlist: tuple[str, ...]) -> QueryInfo:
+    """Refuse updates and SERVICE calls outside the allowlist; return the query's form.
+
+    Raises QueryRefused or QuerySyntaxError; never fetches anything.
+    """
+    if is_update(query):
+        raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only", "read_only")
+    info = sniff(query)
+    if may_call_service(query):
+        parsed = parse_with_rdflib(query)
+        for term in service_targets(parsed):
+            _check_service(term, service_allowlist)
+        if info.form is None:
+            info = QueryInfo(_form_of_parsed(parsed))
+    return info
+
+
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
+
+
+def check_graph_iris(*groups: Sequence[str]) -> None:
+    """Refuse protocol graph IRIs that are not absolute IRIs (every engine, same answer)."""
+    for iri in (iri for group in groups for iri in group):
+        if not _ABSOLUTE_IRI.fullmatch(iri):
+            raise QueryRefused(f"not an absolute IRI: {iri!r}", "bad_graph_iri")
+
+
+def _form_of_parsed(parsed: Any) -> str | None:
+    name = getattr(parsed.algebra, "name", "")
+    return {
+        "SelectQuery": "select",
+        "AskQuery": "ask",
+        "ConstructQuery": "construct",
+        "DescribeQuery": "describe",
+    }.get(name)

@@ -1,0 +1,176 @@
+"""A remote SPARQL 1.1 store: the dataset goes up by the Graph Store HTTP Protocol, queries
+go to its query endpoint by the SPARQL 1.1 Protocol.
+
+Loading mirrors the dataset: the remote store must be dedicated to it, since graphs it holds
+that the dataset does not are deleted. The union default graph is materialised before
+upload (the remote default graph holds every triple), so any standard store behaves like
+the embedded engines. Blank nodes shared between graphs are not shared remotely: each
+graph is a separate upload.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+import pyoxigraph as ox
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from iraqkg.engines.errors import EngineUnavailable, QueryRefused, QuerySyntaxError, QueryTimeout
+from iraqkg.engines.oxigraph_engine import load_store
+from iraqkg.engines.policy import check_graph_iris, check_query
+from iraqkg.engines.result import QueryResult
+from iraqkg.engines.terms import to_rdflib
+from iraqkg.settings import EndpointSettings
+
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+_POSITION = re.compile(r"(\d+):(\d+)")
+# Uploads can be large: allow more time than one query.
+_UPLOAD_TIMEOUT = 300.0
+
+
+def graph_store_url(settings: EndpointSettings) -> str:
+    """Where the Graph Store Protocol lives for ``settings.endpoint``."""
+    if settings.graph_store:
+        return settings.graph_store
+    endpoint = (settings.endpoint or "").rstrip("/")
+    for query_suffix, store_suffix in (("/query", "/store"), ("/sparql", "/data")):
+        if endpoint.endswith(query_suffix):
+            return endpoint[: -len(query_suffix)] + store_suffix
+    raise EngineUnavailable(
+        f"cannot guess the Graph Store URL of {settings.endpoint}: set graph_store"
+    )
+
+
+def _term(binding: dict) -> Node:
+    kind = binding["type"]
+    if kind == "uri":
+        return URIRef(binding["value"])
+    if kind == "bnode":
+        return BNode(binding["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in binding:
+            return Literal(binding["value"], lang=binding["xml:lang"])
+        datatype = binding.get("datatype")
+        if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(binding["value"], datatype=URIRef(datatype), normalize=False)
+        return Literal(binding["value"])
+    raise QueryRefused(f"the remote store returned an unsupported term type {kind!r}")
+
+
+class RemoteEngine:
+    """Queries answered by a remote SPARQL 1.1 endpoint (``settings.endpoint``)."""
+
+    name = "remote"
+
+    def __init__(self, settings: EndpointSettings, files: Sequence[Path]) -> None:
+        if not settings.endpoint:
+            raise EngineUnavailable("engine=remote needs endpoint=URL")
+        self._endpoint = settings.endpoint
+        self._allowlist = tuple(settings.service_allowlist)
+        self._timeout = settings.query_timeout
+        if files:
+            self._upload(load_store(settings, files), graph_store_url(settings))
+        self._counts = self._count()
+
+    def _send(self, request: Request, timeout: float) -> tuple[bytes, str]:
+        try:
+            with urlopen(request, timeout=timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except HTTPError as exc:
+            text = exc.read().decode("utf-8", "replace").strip()
+            if exc.code == 400:
+                found = _POSITION.search(text)
+                line, column = (int(found[1]), int(found[2])) if found else (None, None)
+                raise QuerySyntaxError(f"remote store: {text}", line, column) from None
+            raise EngineUnavailable(f"remote store answered {exc.code}: {text[:500]}") from None
+        except TimeoutError:
+            raise QueryTimeout(f"remote store did not answer within {timeout:g} s") from None
+        except URLError as exc:
+            raise EngineUnavailable(f"remote store unreachable: {exc.reason}") from None
+
+    def _upload(self, store: ox.Store, url: str) -> None:
+        """Make the remote dataset exactly ours: PUT every graph, DELETE any other graph."""
+        ours = {g.value for g in store.named_graphs()}
+        theirs = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        for (name,) in theirs:
+            if str(name) not in ours:
+                stale = Request(f"{url}?{urlencode({'graph': str(name)})}", method="DELETE")
+                self._send(stale, _UPLOAD_TIMEOUT)
+        graphs: list[tuple[str, ox.DefaultGraph | ox.NamedNode]] = [("default", ox.DefaultGraph())]
+        graphs += [(urlencode({"graph": g.value}), g) for g in store.named_graphs()]
+        for selector, graph in graphs:
+            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            request = Request(
+                f"{url}?{selector}",
+                data=body,
+                method="PUT",
+                headers={"Content-Type": _NTRIPLES},
+            )
+            self._send(request, _UPLOAD_TIMEOUT)
+
+    def query(
+        self,
+        query: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        kind = check_query(query, self._allowlist).kind
+        check_graph_iris(default_graph_uris, named_graph_uris)
+        if base_iri:  # the SPARQL Protocol has no base parameter: say it in the query
+            query = f"BASE <{base_iri}>\n{query}"
+        params = [("query", query)]
+        params += [("default-graph-uri", uri) for uri in default_graph_uris]
+        params += [("named-graph-uri", uri) for uri in named_graph_uris]
+        accept = {"graph": _NTRIPLES, None: f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9"}.get(
+            kind, _RESULTS_JSON
+        )
+        request = Request(
+            self._endpoint,
+            data=urlencode(params).encode("utf-8"),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        try:
+            body, content_type = self._send(request, self._timeout)
+        except QuerySyntaxError as exc:
+            if base_iri and exc.line:  # point at the client's own text, not ours
+                raise QuerySyntaxError(exc.message, exc.line - 1, exc.column) from None
+            raise
+        if content_type.startswith(_NTRIPLES):
+            quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            triples = ((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+                       for q in quads)  # fmt: skip
+            return QueryResult.from_triples(triples, max_rows)  # type: ignore[arg-type]
+        if not content_type.startswith((_RESULTS_JSON, "application/json")):
+            raise EngineUnavailable(f"remote store answered an unexpected {content_type!r}")
+        doc = json.loads(body)
+        if "boolean" in doc:
+            return QueryResult.from_boolean(doc["boolean"])
+        names = doc["head"].get("vars", [])
+        rows = (
+            tuple(_term(b[v]) if v in b else None for v in names)
+            for b in doc["results"]["bindings"]
+        )
+        return QueryResult.from_rows(names, rows, max_rows)
+
+    def _count(self) -> dict[str, int]:
+        named = self.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        counts = {str(g): int(n) for g, n in named.rows}  # type: ignore[call-overload]
+        total = self.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        counts["default"] = int(total.rows[0][0])  # type: ignore[call-overload]
+        return counts
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
+
+    def close(self) -> None:
+        """Nothing to release: every request opens its own connection."""

@@ -1,0 +1,63 @@
+"""Choosing the response format: the ``format`` parameter first, then the Accept header.
+
+Pure functions over strings (no Flask), so query workers can call them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from iraqkg.engines.formats import Format, find_format, formats_for
+
+
+class NotAcceptable(Exception):
+    """No format the client accepts can carry this kind of result (HTTP 406)."""
+
+    def __init__(self, message: str, available: tuple[str, ...]) -> None:
+        super().__init__(message, available)
+        self.message = message
+        self.available = available
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def best_offer(accept: str | None, offers: Sequence[str]) -> str | None:
+    """The client's preferred offer (ties go to the earlier offer); first offer if no Accept."""
+    if accept is None or not accept.strip():
+        return offers[0]
+    return parse_accept_header(accept, MIMEAccept).best_match(offers)
+
+
+def choose_format(kind: str, accept: str | None, format_params: Sequence[str] = ()) -> Format:
+    """The format to answer a ``kind`` result in ("select", "ask" or "graph").
+
+    Several ``format`` values are allowed when they agree: SPARQLWrapper sends both a
+    short name and a media type (format=rdf+xml&format=application/rdf+xml).
+    """
+    formats = formats_for(kind)
+    available = tuple(f.media_type for f in formats)
+    label = "CONSTRUCT/DESCRIBE" if kind == "graph" else kind.upper()
+    if format_params:
+        chosen = {find_format(kind, value) for value in format_params}
+        if None in chosen:
+            raise NotAcceptable(
+                f"format={','.join(format_params)} cannot carry {label} results; use one of "
+                + ", ".join(n for f in formats for n in f.names[:1]),
+                available,
+            )
+        if len(chosen) > 1:
+            raise NotAcceptable(f"conflicting format parameters {list(format_params)}", available)
+        return chosen.pop()  # type: ignore[return-value]
+    offers = [media for fmt in formats for media in fmt.offers]
+    best = best_offer(accept, offers)
+    if best is None:
+        raise NotAcceptable(
+            f"no acceptable format for {label} results (Accept: {accept}); available: "
+            + ", ".join(available),
+            available,
+        )
+    return next(fmt for fmt in formats if best in fmt.offers)

@@ -1,0 +1,75 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation, the service description, the page.
+
+GET with ``query`` or POST (form or direct) runs a query; GET without one answers the
+service description (RDF by content negotiation) or, for browsers, the query page.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from iraqkg.engines.formats import GRAPH_FORMATS, find_format
+from iraqkg.engines.result import serialize_graph
+from iraqkg.web.description import description_graph
+from iraqkg.web.errors import ApiError, from_exception
+from iraqkg.web.negotiation import best_offer
+from iraqkg.web.protocol import read_request
+from iraqkg.web.state import current_state
+from iraqkg.web.tasks import Task
+from iraqkg.web.ui import query_page
+
+bp = Blueprint("sparql", __name__)
+_HTML = ("text/html", "application/xhtml+xml")
+
+
+def _describe(endpoint: str, format_params: tuple[str, ...]) -> Response:
+    """The service description in the negotiated RDF format, or the HTML page."""
+    if format_params and format_params[0] in ("html", "text/html"):
+        return query_page(endpoint)
+    if format_params:
+        fmt = find_format("graph", format_params[0])
+        if fmt is None:
+            raise ApiError(406, "not_acceptable", f"format={format_params[0]} is not available")
+    else:
+        offers = [media for f in GRAPH_FORMATS for media in f.offers] + list(_HTML)
+        best = best_offer(request.headers.get("Accept"), offers)
+        if best is None:
+            raise ApiError(406, "not_acceptable", "no acceptable format for the description")
+        if best in _HTML:
+            return query_page(endpoint)
+        fmt = next(f for f in GRAPH_FORMATS if best in f.offers)
+    state = current_state()
+    graph = description_graph(endpoint, state.settings, state.executor.info)
+    response = Response(serialize_graph(graph, fmt.key), content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST"], endpoint="endpoint")
+@bp.route("/sparql/", methods=["GET", "POST"], endpoint="endpoint_slash")
+def sparql() -> Response:
+    state = current_state()
+    settings = state.settings
+    wanted = read_request(request, settings.max_request_bytes)
+    if wanted.query is None:
+        return _describe(request.base_url, wanted.formats)
+    task = Task(
+        wanted.query,
+        wanted.default_graph_uris,
+        wanted.named_graph_uris,
+        request.headers.get("Accept"),
+        wanted.formats,
+        settings.max_rows,
+        request.base_url,
+    )
+    try:
+        reply = state.executor.run(task)
+    except Exception as exc:
+        raise from_exception(exc, settings.query_timeout) from exc
+    response = Response(reply.body, content_type=reply.content_type)
+    response.vary.add("Accept")
+    if reply.truncated:
+        # Row cap: the first max_rows rows are sent, and these headers say the rest was cut.
+        response.headers["X-SPARQL-MaxRows"] = str(settings.max_rows)
+        response.headers["X-Iraqkg-Truncated"] = "true"
+    return response

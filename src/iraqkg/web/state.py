@@ -1,0 +1,29 @@
+"""What every view needs: settings, the executor that runs queries, and build info."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from iraqkg.settings import EndpointSettings
+from iraqkg.web.executor import Executor
+
+EXTENSION = "iraqkg"
+
+
+@dataclass
+class AppState:
+    settings: EndpointSettings
+    executor: Executor
+    info: dict[str, Any] = field(default_factory=dict)
+    # (name, SPARQL text) pairs for the query page's picker; filled by a later issue.
+    named_queries: list[tuple[str, str]] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.executor.close()
+
+
+def current_state() -> AppState:
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,52 @@
+"""One query, as it travels from a request thread to an engine (maybe in another process).
+
+``run_task`` is the whole life of a query on the engine side: refuse what is not allowed,
+negotiate the format (406 before any work), run with the row cap, serialise. Task and
+Reply are plain picklable data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iraqkg.engines import Engine
+from iraqkg.engines.formats import find_format
+from iraqkg.engines.policy import check_query
+from iraqkg.web.negotiation import choose_format
+
+
+@dataclass(frozen=True)
+class Task:
+    query: str
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    accept: str | None = None  # the request's Accept header
+    formats: tuple[str, ...] = ()  # the request's ``format`` parameters
+    max_rows: int | None = None
+    base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint
+
+
+@dataclass(frozen=True)
+class Reply:
+    body: bytes
+    content_type: str
+    kind: str  # "select" | "ask" | "graph"
+    size: int  # rows, triples, or 1 for ASK
+    truncated: bool = False
+
+
+def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> Reply:
+    """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
+    info = check_query(task.query, service_allowlist)
+    chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
+    result = engine.query(
+        task.query,
+        default_graph_uris=task.default_graph_uris,
+        named_graph_uris=task.named_graph_uris,
+        max_rows=task.max_rows,
+        base_iri=task.base_iri,
+    )
+    if chosen is None or find_format(result.kind, chosen.media_type) is not chosen:
+        chosen = choose_format(result.kind, task.accept, task.formats)
+    body = result.serialize(chosen.media_type)
+    return Reply(body, chosen.content_type, result.kind, len(result), result.truncated)

@@ -1,0 +1,107 @@
+"""SERVICE only to allowlisted endpoints, nothing fetched otherwise (SERVICE, FROM, FROM
+NAMED, protocol graphs), on the oxigraph and rdflib engines. A local Oxigraph server plays
+the allowlisted remote; a recording server proves that refused IRIs were never fetched."""
+
+from __future__ import annotations
+
+import urllib.request
+from dataclasses import replace
+
+import pytest
+from endpoint_helpers import MINI, oxigraph_server, recording_server
+
+from iraqkg.engines import open_engine
+from iraqkg.web import create_app
+
+REMOTE_TRIPLE = b'<http://example.org/remote> <http://example.org/says> "hello from oxigraph" .\n'
+
+
+@pytest.fixture(scope="module")
+def allowed_remote(tmp_path_factory):
+    with oxigraph_server(tmp_path_factory.mktemp("federation")) as base:
+        put = urllib.request.Request(
+            f"{base}/store?default",
+            data=REMOTE_TRIPLE,
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
+        urllib.request.urlopen(put, timeout=30).close()
+        yield f"{base}/query"
+
+
+@pytest.fixture(scope="module")
+def sentinel():
+    with recording_server() as (url, hits):
+        yield url, hits
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def fed_client(request, settings, allowed_remote):
+    fed_settings = replace(settings, engine=request.param, service_allowlist=(allowed_remote,))
+    engine = open_engine(fed_settings, [MINI])
+    yield create_app(fed_settings, engine, {}).test_client()
+    engine.close()
+
+
+def run(client, query: str, **params: str):
+    return client.get("/sparql", query_string={"query": query, **params})
+
+
+def test_allowlisted_service_is_queried(fed_client, allowed_remote) -> None:
+    pattern = "?s <http://example.org/says> ?what"
+    query = f"SELECT ?what WHERE {{ SERVICE <{allowed_remote}> {{ {pattern} }} }}"
+    response = run(fed_client, query)
+    assert response.status_code == 200, response.data
+    values = [b["what"]["value"] for b in response.json["results"]["bindings"]]
+    assert values == ["hello from oxigraph"]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <{sentinel}> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE SILENT <{sentinel}> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{sentinel}> {{ ?s ?p ?o }} }} }}",
+        "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{sentinel}> {{ ?s ?p ?o }} }} }} }}",
+        "ASK {{ SERVICE <{sentinel}> {{ ?s ?p ?o }} }}",
+        "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{sentinel}> {{ ?s ?p ?o }} }}",
+        "PREFIX x: <{sentinel}> SELECT * WHERE {{ SERVICE x: {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERV\\u0049CE <{sentinel}> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ BIND(<{sentinel}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE <file:///etc/passwd> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE <ftp://127.0.0.1/x> {{ ?s ?p ?o }} }}",
+        # regression: rdflib calls the URL of the first SERVICE text anywhere in the query,
+        # here inside a string, while the parsed SERVICE IRI is the allowlisted one
+        'SELECT * WHERE {{ BIND("SERVICE <{sentinel}> {{}}" AS ?x) '
+        "SERVICE <{allowed}> {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_refused_service_is_400_and_never_fetched(
+    fed_client, sentinel, allowed_remote, template: str
+) -> None:
+    url, hits = sentinel
+    hits.clear()
+    response = run(fed_client, template.format(sentinel=url, allowed=allowed_remote))
+    assert response.status_code == 400, response.data
+    assert response.json["error"] == "service_refused"
+    assert hits == []
+
+
+@pytest.mark.parametrize(
+    ("template", "params"),
+    [
+        ("SELECT * FROM <{sentinel}> WHERE {{ ?s ?p ?o }}", {}),
+        ("SELECT * FROM NAMED <{sentinel}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
+        ("SELECT * WHERE {{ ?s ?p ?o }}", {"default-graph-uri": "{sentinel}"}),
+        ("SELECT * WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {"named-graph-uri": "{sentinel}"}),
+    ],
+)
+def test_unknown_graphs_are_empty_and_never_fetched(fed_client, sentinel, template, params):
+    # rdflib fetches unknown FROM IRIs by default; no engine here may
+    url, hits = sentinel
+    hits.clear()
+    filled = {k: v.format(sentinel=url) for k, v in params.items()}
+    response = run(fed_client, template.format(sentinel=url), **filled)
+    assert response.status_code == 200, response.data
+    assert response.json["results"]["bindings"] == []
+    assert hits == []
