@@ -38,3 +38,13 @@ def test_the_example_query_prints_what_the_readme_shows(built_dataset_file):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == shown
+
+
+def test_every_endpoint_setting_is_documented():
+    from dataclasses import fields
+
+    from iraqkg.settings import EndpointSettings
+
+    table = README.split("Settings (all in", 1)[1].split("\n\n", 2)[1]
+    missing = [f.name for f in fields(EndpointSettings) if f"`{f.name}`" not in table]
+    assert missing == []

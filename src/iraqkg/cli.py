@@ -250,6 +250,32 @@ def list_queries(queries_dir: str) -> None:
     help="Seconds before a query is stopped.",
 )
 @click.option(
+    "--workers",
+    default=EndpointSettings.workers,
+    show_default=True,
+    type=int,
+    help="Query worker processes (a timed-out worker is killed and replaced).",
+)
+@click.option(
+    "--max-rows",
+    default=EndpointSettings.max_rows,
+    show_default=True,
+    type=int,
+    help="Most rows or triples in one answer (more are cut, with X-Iraqkg-Truncated).",
+)
+@click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    help="An endpoint SERVICE may call (repeatable) [default: the Wikidata Query Service].",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    help="An origin allowed by CORS (repeatable) [default: *]; 'none' turns CORS off.",
+)
+@click.option(
     "--dataset",
     "datasets",
     multiple=True,
@@ -278,6 +304,10 @@ def serve(
     engine: str,
     endpoint: str | None,
     timeout: float,
+    workers: int,
+    max_rows: int,
+    allow_service: tuple[str, ...],
+    cors_origins: tuple[str, ...],
     datasets: tuple[str, ...],
     get_path: str | None,
     queries_dir: str,
@@ -290,8 +320,20 @@ def serve(
     if endpoint and engine == "oxigraph":
         engine = "remote"
     try:
+        extra = {}
+        if allow_service:
+            extra["service_allowlist"] = tuple(allow_service)
+        if cors_origins:
+            extra["cors_origins"] = () if cors_origins == ("none",) else tuple(cors_origins)
         settings = EndpointSettings(
-            host=host, port=port, engine=engine, endpoint=endpoint, query_timeout=timeout
+            host=host,
+            port=port,
+            engine=engine,
+            endpoint=endpoint,
+            query_timeout=timeout,
+            workers=workers,
+            max_rows=max_rows,
+            **extra,
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
