@@ -342,7 +342,11 @@ def serve(
     except IraqkgError as error:
         _fail(error)
     named = load_named_queries(Path(queries_dir))
-    info = {"build_id": build_id, "named_queries": [(n, q.text) for n, q in named.items()]}
+    info = {
+        "build_id": build_id,
+        "named_queries": [(n, q.text) for n, q in named.items()],
+        "dataset_files": [str(f) for f in files],
+    }
     if get_path is not None:
         # One request in process: query in-thread, no worker pool to start and stop.
         app = create_app(settings, open_engine(settings, files), info)
