@@ -28,6 +28,7 @@ from rdflib import RDF, Dataset, Graph, URIRef
 
 from . import __version__
 from .errors import InputError, ValidationFailed, Violation
+from .inferences import inference_records
 from .loading import LoadedFiles, load_folder, parse_file, rdf_files
 from .namespaces import (
     ASSERTED_GRAPH,
@@ -37,7 +38,7 @@ from .namespaces import (
     PREFIXES,
     PROVENANCE_GRAPH,
 )
-from .reasoning import infer
+from .reasoning import paused_gc, reason
 from .settings import BuildSettings, Paths
 from .statements import Views, derive
 from .validation import authoring_violations, quote_violations, shacl_violations
@@ -159,8 +160,12 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
         existing.reused = True
         return existing
     inputs, views, stages = validate(paths, settings)
-    with stages.timed("reason"):
-        inferred = infer(inputs.ontology, views.asserted)
+    with stages.timed("reason"), paused_gc():
+        reasoning = reason(inputs.ontology, views.asserted)
+        inferred = reasoning.inferred
+        # How and when each inferred relation holds, for explanations and time slicing.
+        provenance = views.provenance
+        provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
     graphs = {
         ONTOLOGY_GRAPH: inputs.ontology,
         ASSERTED_GRAPH: views.asserted,

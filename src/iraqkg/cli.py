@@ -17,6 +17,7 @@ from .build import build as run_build
 from .build import is_stale, read_build
 from .build import validate as run_validate
 from .errors import EXIT_USAGE, IraqkgError
+from .explain_cli import explain_command
 from .queries import load_named_queries
 from .settings import BuildSettings, EndpointSettings, Paths
 from .tables import FORMATS, render
@@ -358,3 +359,10 @@ def serve(
     app = create_app(settings, factory, info)
     click.echo(f"serving {', '.join(map(str, files))} at http://{host}:{port}/sparql", err=True)
     run_server(app, settings)
+
+
+main.add_command(explain_command)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,12 +12,21 @@ document.getElementById("named-queries").addEventListener("change", (event) => {
   if (chosen) queryBox.value = chosen[1];
 });
 
+// Entities of the graph link to their page on this server rather than to w3id.org.
+const ENTITY = "https://w3id.org/iraqkg/id/";
+
+function href(iri) {
+  if (!iri.startsWith(ENTITY)) return iri;
+  const slug = encodeURIComponent(iri.slice(ENTITY.length));
+  return new URL("id/" + slug, new URL(".", form.action)).href;
+}
+
 function cell(term) {
   const td = document.createElement("td");
   if (!term) return td;
   if (term.type === "uri") {
     const a = document.createElement("a");
-    a.href = term.value;
+    a.href = href(term.value);
     a.textContent = term.value;
     td.appendChild(a);
   } else {

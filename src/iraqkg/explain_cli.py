@@ -1,0 +1,124 @@
+"""The ``iraqkg explain S P O`` command: why a triple holds, as a tree or as JSON.
+
+Registered in ``cli.py`` with ``main.add_command(explain_command)``. It explains over
+the current build (building first when the inputs changed), or over ``--dataset``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .build import build as run_build
+from .build import is_stale, read_build
+from .errors import IraqkgError
+from .explain import explain_triple
+from .settings import BuildSettings, Paths
+
+DEFAULT_SOURCES = Path("..") / "shared" / "sources"
+
+
+def describe_validity(valid: list[dict]) -> str:
+    if not valid:
+        return "never"
+    parts = []
+    for interval in valid:
+        start, end = interval["from"], interval["until"]
+        if start and end:
+            parts.append(start if start == end else f"{start} to {end}")
+        elif start:
+            parts.append(f"from {start}")
+        elif end:
+            parts.append(f"until {end}")
+        else:
+            parts.append("any time (undated)")
+    return ", ".join(parts)
+
+
+def _line(node: dict) -> str:
+    t = node["triple"]
+    obj = t["object"].get("label") or t["object"].get("value") or t["object"]["term"]
+    return f"{t['subject']['label']} —{t['predicate']['label']}→ {obj}"
+
+
+def render_text(node: dict, prefix: str = "", last: bool = True, root: bool = True) -> str:
+    """The explanation tree as indented text, one triple per branch."""
+    branch = "" if root else ("└─ " if last else "├─ ")
+    child = prefix + ("" if root else ("   " if last else "│  "))
+    how = node["how"]
+    lines = [f"{prefix}{branch}{_line(node)}  [{how}; valid: {describe_validity(node['valid'])}]"]
+    if how == "inferred":
+        lines.append(f"{child}   by {node['rule']}: {node['reading']}  ({node['axiom']})")
+    for record in node.get("statements", []):
+        where = f"{record['source']} ({record['file']}) paragraph {record['paragraph']}"
+        status = "" if record["status"] == "Reported" else f"{record['status']}, "
+        lines.append(f"{child}   {status}{where}: “{record['quote']}”")
+        times = [f"{k} {record[k]}" for k in ("start", "end", "point_in_time") if k in record]
+        lines.append(f"{child}     {record['statement']}{'  ' + ', '.join(times) if times else ''}")
+    if how == "absent":
+        lines.append(f"{child}   {node['message']}")
+    premises = node.get("premises", [])
+    for i, premise in enumerate(premises):
+        lines.append(render_text(premise, child, i == len(premises) - 1, root=False))
+    return "\n".join(lines)
+
+
+def _dataset_file(paths: Paths, dataset: str | None) -> Path:
+    if dataset:
+        if not Path(dataset).is_file():
+            raise click.UsageError(f"no such dataset file: {dataset}")
+        return Path(dataset)
+    if is_stale(paths):
+        click.echo("building (no current build, or inputs changed)...", err=True)
+        result = run_build(paths, BuildSettings())
+    else:
+        result = read_build(paths.out)
+    assert result is not None
+    return result.dataset_file
+
+
+@click.command("explain")
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("object")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--ontology", default="ontology", show_default=True, help="Ontology folder.")
+@click.option("--data", default="data", show_default=True, help="Data folder.")
+@click.option("--out", default="build", show_default=True, help="Build output folder.")
+@click.option("--sources", default=None, help="Source texts for quote checks when building.")
+@click.option("--dataset", default=None, help="Explain over this N-Quads file instead.")
+def explain_command(
+    subject: str,
+    predicate: str,
+    object: str,
+    fmt: str,
+    ontology: str,
+    data: str,
+    out: str,
+    sources: str | None,
+    dataset: str | None,
+) -> None:
+    """Explain why SUBJECT PREDICATE OBJECT holds (or that it does not).
+
+    Terms are prefixed names (id:badr-organization, ikg:partOf), full IRIs, or bare names
+    (an entity for SUBJECT / OBJECT, an ikg: property for PREDICATE). Each step names the
+    OWL 2 RL rule and axiom applied, down to the statements with source, paragraph, quote
+    and time; the validity says when the triple held according to the dated statements.
+    """
+    found = Path(sources) if sources else (DEFAULT_SOURCES if DEFAULT_SOURCES.is_dir() else None)
+    paths = Paths(Path(ontology), Path(data), Path(out), found)
+    try:
+        file = _dataset_file(paths, dataset)
+        explanation = explain_triple(file, subject, predicate, object)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    except IraqkgError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    if fmt == "json":
+        click.echo(json.dumps(explanation, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(explanation))

@@ -1,0 +1,113 @@
+"""Inference records: how and when each inferred relation holds, published for SPARQL.
+
+For every relation in the inferred graph the build writes, into the provenance graph::
+
+    <https://w3id.org/iraqkg/inference/…> a ikg:Inference ;
+        rdf:subject id:hadi-al-ameri ; rdf:predicate ikg:affiliatedWith ;
+        rdf:object id:popular-mobilization-forces ;
+        ikg:rule "prp-spo2" ; ikg:axiom ikg:affiliatedWith ;
+        ikg:premise <…/inference/…> , st:000-23-badr-in-pmu ;
+        ikg:validDuring <…/inference/interval/2014-01-01/open> .
+
+and gives every statement record the interval its time qualifiers name
+(``ikg:validDuring``). An interval node carries ``ikg:validFrom`` / ``ikg:validUntil``
+(xsd:date; a missing bound is open). Interval IRIs are built from their bounds, so the
+same interval is one node however many records share it. An inference with no
+``ikg:validDuring`` never held: its premises were never true at the same time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import date
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import XSD
+
+from .materialise import Triple
+from .namespaces import BASE, IKG
+from .reasoning import Reasoning
+from .statements import Views
+from .temporal import ALWAYS, Validity, as_dates, statement_validities, validities
+
+INF = Namespace(BASE + "inference/")
+
+
+def inference_iri(triple: Triple) -> URIRef:
+    """A stable IRI for the inference record of a triple."""
+    key = "\n".join(term.n3() for term in triple)
+    return INF[hashlib.sha256(key.encode()).hexdigest()[:20]]
+
+
+def interval_iri(start: date | None, end: date | None) -> URIRef:
+    bounds = [day.isoformat() if day else "open" for day in (start, end)]
+    return INF[f"interval/{bounds[0]}/{bounds[1]}"]
+
+
+def is_relation(triple: Triple) -> bool:
+    """A link between two entities (not a type, a label or a schema axiom)."""
+    s, p, o = triple
+    return (
+        p != RDF.type
+        and isinstance(s, URIRef)
+        and isinstance(o, URIRef)
+        and not str(p).startswith(("http://www.w3.org/2000/01/rdf-schema#", str(RDF)))
+        and not str(p).startswith("http://www.w3.org/2002/07/owl#")
+    )
+
+
+def _validity_triples(record: URIRef, validity: Validity) -> Iterator[Triple]:
+    for start, end in as_dates(validity):
+        interval = interval_iri(start, end)
+        yield (record, IKG.validDuring, interval)
+        yield (interval, RDF.type, IKG.ValidityInterval)
+        if start:
+            yield (interval, IKG.validFrom, Literal(start, datatype=XSD.date))
+        if end:
+            yield (interval, IKG.validUntil, Literal(end, datatype=XSD.date))
+
+
+def inference_records(reasoning: Reasoning, views: Views) -> Iterator[Triple]:
+    """Inference records and statement intervals, for the provenance graph (see module doc).
+
+    Only statement intervals when owlrl did the reasoning (it keeps no derivations). The
+    build adds them with ``views.provenance.addN`` (one pass; no intermediate graph)."""
+    dated = statement_validities(views.provenance)
+    for statement in {s for sts in views.derived_from.values() for s in sts}:
+        yield from _validity_triples(statement, dated.get(statement, ALWAYS))
+    closure = reasoning.closure
+    if closure is None:
+        return
+    valid = validities(closure, views.derived_from, views.provenance)
+    for triple in reasoning.inferred:
+        step = closure.derived.get(triple)
+        if step is None or not is_relation(triple):
+            continue
+        record = inference_iri(triple)
+        s, p, o = triple
+        yield (record, RDF.type, IKG.Inference)
+        yield (record, RDF.subject, s)
+        yield (record, RDF.predicate, p)
+        yield (record, RDF.object, o)
+        yield (record, IKG.rule, Literal(step.rule))
+        yield (record, IKG.axiom, step.axiom[0])
+        for premise in step.premises:
+            for source in _premise_records(premise, views, closure.derived):
+                yield (record, IKG.premise, source)
+        yield from _validity_triples(record, valid.get(triple, ()))
+
+
+def records_graph(reasoning: Reasoning, views: Views) -> Graph:
+    """``inference_records`` as a graph of its own."""
+    graph = Graph()
+    graph.addN((*triple, graph) for triple in inference_records(reasoning, views))
+    return graph
+
+
+def _premise_records(premise: Triple, views: Views, derived: dict) -> list[URIRef]:
+    if premise in views.derived_from:
+        return list(views.derived_from[premise])
+    if premise in derived and is_relation(premise):
+        return [inference_iri(premise)]
+    return []  # an entity description: no record to point to
