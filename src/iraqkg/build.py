@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.plugins.serializers.nquads import _nq_row
 
 from . import __version__
 from .errors import InputError, ValidationFailed, Violation
@@ -35,7 +36,6 @@ from .namespaces import (
     IKG,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
-    PREFIXES,
     PROVENANCE_GRAPH,
 )
 from .reasoning import paused_gc, reason
@@ -159,20 +159,23 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
         _point_current(paths.out, build_id)
         existing.reused = True
         return existing
-    inputs, views, stages = validate(paths, settings)
-    with stages.timed("reason"), paused_gc():
-        reasoning = reason(inputs.ontology, views.asserted)
-        inferred = reasoning.inferred
-        # How and when each inferred relation holds, for explanations and time slicing.
-        provenance = views.provenance
-        provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
-    graphs = {
-        ONTOLOGY_GRAPH: inputs.ontology,
-        ASSERTED_GRAPH: views.asserted,
-        INFERRED_GRAPH: inferred,
-        PROVENANCE_GRAPH: views.provenance,
-    }
-    return _write(paths.out, build_id, graphs, stages, settings)
+    # rdflib allocates millions of small objects; full cyclic collections rescan all of
+    # them and made every stage grow faster than the data (bench/results/reasoning.md).
+    with paused_gc():
+        inputs, views, stages = validate(paths, settings)
+        with stages.timed("reason"):
+            reasoning = reason(inputs.ontology, views.asserted)
+            inferred = reasoning.inferred
+            # How and when each inferred relation holds, for explanations and time slicing.
+            provenance = views.provenance
+            provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
+        graphs = {
+            ONTOLOGY_GRAPH: inputs.ontology,
+            ASSERTED_GRAPH: views.asserted,
+            INFERRED_GRAPH: inferred,
+            PROVENANCE_GRAPH: views.provenance,
+        }
+        return _write(paths.out, build_id, graphs, stages, settings)
 
 
 def entities_per_class(asserted: Graph, inferred: Graph) -> dict[str, int]:
@@ -190,14 +193,11 @@ def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: Bui
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     started = time.perf_counter()
     try:
-        dataset = Dataset()
-        for prefix, namespace in PREFIXES.items():
-            dataset.bind(prefix, namespace)
-        for iri, graph in graphs.items():
-            named = dataset.graph(iri)
-            for triple in graph:
-                named.add(triple)
-        dataset.serialize(staging / DATASET_FILE, format="nquads", encoding="utf-8")
+        # Written row by row: copying every triple into an rdflib Dataset first cost more
+        # than the rest of the build at 100x (bench/results/reasoning.md). Sorted for diffs.
+        with open(staging / DATASET_FILE, "w", encoding="utf-8") as handle:
+            for iri, graph in graphs.items():
+                handle.writelines(sorted(_nq_row(triple, iri) for triple in graph))
         triples = {iri.split("/")[-1]: len(g) for iri, g in graphs.items()}
         entities = entities_per_class(graphs[ASSERTED_GRAPH], graphs[INFERRED_GRAPH])
         stages.seconds["write"] = round(time.perf_counter() - started, 4)

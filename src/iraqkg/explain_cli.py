@@ -80,7 +80,7 @@ def _dataset_file(paths: Paths, dataset: str | None) -> Path:
     return result.dataset_file
 
 
-@click.command("explain")
+@click.command("explain", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("subject")
 @click.argument("predicate")
 @click.argument("object")
