@@ -144,7 +144,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--oxigraph", action="store_true", help="also measure Oxigraph server")
-    parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent / "results" / "http.json",
+        help="where the results go as JSON [default: bench/results/http.json]",
+    )
     parser.add_argument(
         "--cache-bytes", type=int, default=64 << 20, help="iraqkg answer cache (0: off)"
     )
@@ -159,8 +164,9 @@ def main() -> None:
             results[name] = [load(port, path, n, args.seconds) for n in args.clients]
         for row in results[name]:
             print(name, row)
-    if args.out:
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"dataset": str(args.dataset), "seconds": args.seconds, "cache_bytes": args.cache_bytes}
+    args.out.write_text(json.dumps({**meta, "servers": results}, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

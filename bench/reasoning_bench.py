@@ -75,23 +75,25 @@ def _pipeline(data: str, out: str, queue) -> None:
     sources = SOURCES if SOURCES.is_dir() else None
     paths = Paths(REPO / "ontology", Path(data), Path(out), sources)
     stages = Stages()
-    with stages.timed("parse"):
-        inputs = load_inputs(paths)
-    with stages.timed("derive"):
-        views = derive(inputs.data.graph)
-    with stages.timed("validate"):
-        violations = check(inputs, views, paths, BuildSettings())
-    with stages.timed("reason"), paused_gc():
-        reasoning = reason(inputs.ontology, views.asserted)
-        provenance = views.provenance
-        provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
-    graphs = {
-        ONTOLOGY_GRAPH: inputs.ontology,
-        ASSERTED_GRAPH: views.asserted,
-        INFERRED_GRAPH: reasoning.inferred,
-        PROVENANCE_GRAPH: views.provenance,
-    }
-    result = _write(Path(out), "bench", graphs, stages, BuildSettings(keep_builds=0))
+    # As iraqkg.build.build does: the whole build runs with the cyclic GC paused.
+    with paused_gc():
+        with stages.timed("parse"):
+            inputs = load_inputs(paths)
+        with stages.timed("derive"):
+            views = derive(inputs.data.graph)
+        with stages.timed("validate"):
+            violations = check(inputs, views, paths, BuildSettings())
+        with stages.timed("reason"):
+            reasoning = reason(inputs.ontology, views.asserted)
+            provenance = views.provenance
+            provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
+        graphs = {
+            ONTOLOGY_GRAPH: inputs.ontology,
+            ASSERTED_GRAPH: views.asserted,
+            INFERRED_GRAPH: reasoning.inferred,
+            PROVENANCE_GRAPH: views.provenance,
+        }
+        result = _write(Path(out), "bench", graphs, stages, BuildSettings(keep_builds=0))
     reasoning_input = Graph()
     reasoning_input += inputs.ontology
     reasoning_input += views.asserted

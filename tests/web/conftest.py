@@ -41,3 +41,21 @@ def oxigraph_base(tmp_path_factory) -> Iterator[str]:
     """One Oxigraph server for the whole session (remote engine, federation)."""
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def repo_engine(built_dataset_file):
+    """The embedded engine over the repository's own build."""
+    from iraqkg.engines import open_engine
+
+    engine = open_engine(EndpointSettings(), [built_dataset_file])
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def repo_pages(repo_engine, built_dataset_file):
+    """A test client of the app (entity pages, explanations) over the repository's build."""
+    from page_helpers import make_app
+
+    return make_app(repo_engine, [built_dataset_file]).test_client()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from endpoint_helpers import live_server, media_type
@@ -18,7 +17,6 @@ from page_helpers import BROWSER_ACCEPT, Element, make_app, parse_html
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from iraqkg.engines import open_engine
 from iraqkg.namespaces import ID, IKG, ST
 from iraqkg.settings import EndpointSettings
 
@@ -34,15 +32,13 @@ RDF_TYPES = {
 
 
 @pytest.fixture(scope="module")
-def engine(built_dataset_file: Path):
-    engine = open_engine(EndpointSettings(), [built_dataset_file])
-    yield engine
-    engine.close()
+def engine(repo_engine):
+    return repo_engine
 
 
 @pytest.fixture(scope="module")
-def client(engine, built_dataset_file: Path):
-    return make_app(engine, [built_dataset_file]).test_client()
+def client(repo_pages):
+    return repo_pages
 
 
 def _get_json(client, path: str, status: int = 200) -> dict:

@@ -9,16 +9,13 @@ allegation, so the PMF as perpetrator does not hold.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from endpoint_helpers import media_type
 from page_helpers import BROWSER_ACCEPT, make_app, parse_html
 
-from iraqkg.engines import open_engine
 from iraqkg.namespaces import ID, IKG
-from iraqkg.settings import EndpointSettings
 
 AMERI_BADR = {"s": "id:hadi-al-ameri", "p": "ikg:affiliatedWith", "o": "id:badr-organization"}
 # Ameri's Reported leadership of Badr, either of which the reasoner may build on.
@@ -31,15 +28,13 @@ PMF_PERPETRATOR = {
 
 
 @pytest.fixture(scope="module")
-def engine(built_dataset_file: Path):
-    engine = open_engine(EndpointSettings(), [built_dataset_file])
-    yield engine
-    engine.close()
+def engine(repo_engine):
+    return repo_engine
 
 
 @pytest.fixture(scope="module")
-def client(engine, built_dataset_file: Path):
-    return make_app(engine, [built_dataset_file]).test_client()
+def client(repo_pages):
+    return repo_pages
 
 
 def _explain(client, terms: dict[str, str], accept: str | None = None, status: int = 200):
