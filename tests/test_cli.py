@@ -159,7 +159,7 @@ def test_serve_keeps_the_last_good_build_when_the_rebuild_fails(mini):
     result = _run("serve", *_mini_args(mini), "--get", "/healthz")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["build_id"] == good_id
-    assert f"serving the last good build {good_id}" in result.stderr
+    assert f"using the last good build {good_id}" in result.stderr
     assert "statements.ttl:" in result.stderr  # the failure is still reported
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import BuildResult, is_stale, read_build
+from .build import BuildResult
 from .build import build as _build
 from .build import validate as _validate
 from .errors import InputError
@@ -38,11 +38,8 @@ def build(
 
 def current_dataset(ontology="ontology", data="data", out="build") -> Path:
     """The dataset file of the current build, building first when it is missing or stale."""
-    paths = _paths(ontology, data, out, None)
-    result = read_build(paths.out)
-    if result is None or is_stale(paths):
-        result = _build(paths, BuildSettings())
-    return result.dataset_file
+    # build() reuses an identical build, so it is also the cheap "current build" lookup.
+    return _build(_paths(ontology, data, out, None), BuildSettings()).dataset_file
 
 
 def query(sparql: str, dataset: Path | str | None = None, engine: str = "oxigraph"):

@@ -14,22 +14,13 @@ import click
 
 from . import __version__
 from .build import build as run_build
-from .build import is_stale, read_build
 from .build import validate as run_validate
+from .cli_inputs import dataset_files, paths_from_options
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
 from .queries import load_named_queries
-from .settings import BuildSettings, EndpointSettings, Paths
+from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
-
-DEFAULT_SOURCES = Path("..") / "shared" / "sources"
-
-
-def _paths(ontology: str, data: str, out: str, sources: str | None) -> Paths:
-    found = Path(sources) if sources else None
-    if found is None and DEFAULT_SOURCES.is_dir():
-        found = DEFAULT_SOURCES  # the developers' layout: shared/ beside the checkout
-    return Paths(Path(ontology), Path(data), Path(out), found)
 
 
 def _fail(error: IraqkgError) -> None:
@@ -66,7 +57,7 @@ def main() -> None:
 @sources_option
 def validate(ontology: str, data: str, sources: str | None) -> None:
     """Parse and check the data contract without building."""
-    paths = _paths(ontology, data, "build", sources)
+    paths = paths_from_options(ontology, data, "build", sources)
     try:
         inputs, views, stages = run_validate(paths)
     except IraqkgError as error:
@@ -88,7 +79,7 @@ def validate(ontology: str, data: str, sources: str | None) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
 def build(ontology: str, data: str, out: str, sources: str | None, force: bool) -> None:
     """Validate, reason and write the dataset (N-Quads, four named graphs) to OUT."""
-    paths = _paths(ontology, data, out, sources)
+    paths = paths_from_options(ontology, data, out, sources)
     try:
         result = run_build(paths, BuildSettings(), force=force)
     except IraqkgError as error:
@@ -98,30 +89,6 @@ def build(ontology: str, data: str, out: str, sources: str | None, force: bool) 
     click.echo("triples:  " + ", ".join(f"{g} {n}" for g, n in result.triples.items()))
     click.echo("entities: " + ", ".join(f"{c} {n}" for c, n in result.entities.items()))
     click.echo("seconds:  " + ", ".join(f"{s} {t:.3f}" for s, t in result.seconds.items()))
-
-
-def _dataset_files(paths: Paths, datasets: tuple[str, ...]) -> tuple[list[Path], str | None]:
-    """The files to publish: given ones as they are, else the current build (built if stale)."""
-    if datasets:
-        missing = [d for d in datasets if not Path(d).is_file()]
-        if missing:
-            raise click.UsageError(f"no such dataset file: {', '.join(missing)}")
-        return [Path(d) for d in datasets], None
-    result = read_build(paths.out)
-    if is_stale(paths):
-        click.echo("building (no current build, or inputs changed)...", err=True)
-        try:
-            result = run_build(paths, BuildSettings())
-        except IraqkgError as error:
-            if result is None:
-                raise
-            # The last good build keeps serving; the error is shown, not swallowed.
-            click.echo(f"error: {error}", err=True)
-            click.echo(
-                f"warning: build failed; serving the last good build {result.build_id}", err=True
-            )
-    assert result is not None
-    return [result.dataset_file], result.build_id
 
 
 @main.command()
@@ -152,7 +119,7 @@ def query(
 
     text = _query_text(query, params, Path(queries_dir))
     try:
-        files, _ = _dataset_files(_paths(ontology, data, out, sources), datasets)
+        files, _ = dataset_files(paths_from_options(ontology, data, out, sources), datasets)
         engine = open_engine(EndpointSettings(), files)
         try:
             result = engine.query(text)
@@ -339,7 +306,7 @@ def serve(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     try:
-        files, build_id = _dataset_files(_paths(ontology, data, out, sources), datasets)
+        files, build_id = dataset_files(paths_from_options(ontology, data, out, sources), datasets)
     except IraqkgError as error:
         _fail(error)
     named = load_named_queries(Path(queries_dir))

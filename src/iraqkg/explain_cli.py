@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
-from .build import build as run_build
-from .build import is_stale, read_build
+from .cli_inputs import dataset_files, paths_from_options
 from .errors import IraqkgError
 from .explain import explain_triple
-from .settings import BuildSettings, Paths
-
-DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 
 
 def describe_validity(valid: list[dict]) -> str:
@@ -66,20 +61,6 @@ def render_text(node: dict, prefix: str = "", last: bool = True, root: bool = Tr
     return "\n".join(lines)
 
 
-def _dataset_file(paths: Paths, dataset: str | None) -> Path:
-    if dataset:
-        if not Path(dataset).is_file():
-            raise click.UsageError(f"no such dataset file: {dataset}")
-        return Path(dataset)
-    if is_stale(paths):
-        click.echo("building (no current build, or inputs changed)...", err=True)
-        result = run_build(paths, BuildSettings())
-    else:
-        result = read_build(paths.out)
-    assert result is not None
-    return result.dataset_file
-
-
 @click.command("explain", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("subject")
 @click.argument("predicate")
@@ -108,10 +89,9 @@ def explain_command(
     OWL 2 RL rule and axiom applied, down to the statements with source, paragraph, quote
     and time; the validity says when the triple held according to the dated statements.
     """
-    found = Path(sources) if sources else (DEFAULT_SOURCES if DEFAULT_SOURCES.is_dir() else None)
-    paths = Paths(Path(ontology), Path(data), Path(out), found)
+    paths = paths_from_options(ontology, data, out, sources)
     try:
-        file = _dataset_file(paths, dataset)
+        [file], _ = dataset_files(paths, (dataset,) if dataset else ())
         explanation = explain_triple(file, subject, predicate, object)
     except ValueError as error:
         raise click.UsageError(str(error)) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
@@ -13,15 +12,6 @@ from .errors import Violation
 from .namespaces import IKG
 from .provenance import SourceLibrary
 from .statements import undeclared_relations
-
-
-@dataclass
-class Report:
-    violations: list[Violation]
-
-    @property
-    def conforms(self) -> bool:
-        return not self.violations
 
 
 def authoring_violations(authored: Graph, where=lambda node: "") -> list[Violation]:
