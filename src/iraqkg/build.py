@@ -125,10 +125,8 @@ def check(inputs: Inputs, views: Views, paths: Paths, settings: BuildSettings) -
     """Every violation of the data contract, each with the file it was written in."""
     data = inputs.data
     found = authoring_violations(data.graph, data.where)
-    checked = Graph()
-    checked += views.asserted
-    checked += views.provenance
-    for v in shacl_violations(checked, inputs.shapes, inputs.ontology):
+    graphs = [views.asserted, views.provenance, inputs.ontology]
+    for v in shacl_violations(graphs, inputs.shapes):
         found.append(Violation(v.focus, v.path, v.message, data.where(URIRef(v.focus))))
     if paths.sources is not None and settings.check_quotes:
         found += quote_violations(views.provenance, paths.sources)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal
-from rdflib.namespace import SH
 
 from .errors import Violation
 from .namespaces import IKG
 from .provenance import SourceLibrary
+from .shacl import Unsupported, check, compile_shapes, reference_check
 from .statements import undeclared_relations
+
+# compiled: the shapes as direct checks (linear); pyshacl: the reference implementation.
+SHACL_ENGINES = ("compiled", "pyshacl")
 
 
 def authoring_violations(authored: Graph, where=lambda node: "") -> list[Violation]:
@@ -27,28 +29,28 @@ def authoring_violations(authored: Graph, where=lambda node: "") -> list[Violati
     ]
 
 
-def shacl_violations(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
-    """Run pySHACL; one Violation per result, focus node and path spelled out."""
-    conforms, results, _ = shacl_validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-    )
-    if conforms:
-        return []
+def shacl_violations(
+    graphs: list[Graph], shapes: Graph, engine: str = "compiled"
+) -> list[Violation]:
+    """Validate the union of ``graphs`` (data and ontology) against the shapes; one
+    Violation per result. ``compiled`` falls back to pySHACL for shapes it cannot compile."""
+    if engine not in SHACL_ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}: use one of {SHACL_ENGINES}")
+    results = None
+    if engine == "compiled":
+        try:
+            results = check(compile_shapes(shapes), graphs)
+        except Unsupported:
+            results = None
+    if results is None:
+        results = reference_check(shapes, graphs)
     found = []
-    for result in results.subjects(SH.resultSeverity, SH.Violation):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
-        value = results.value(result, SH.value)
-        text = str(message) if message else "violates a shape"
-        if value is not None and value != focus:
-            text += f" (value: {value})"
-        found.append(Violation(str(focus), str(path) if path else "", text))
+    for result in results:
+        text = result.message or (f"violates {result.component.fragment} of shape {result.shape}")
+        if result.value is not None and result.value != result.focus:
+            text += f" (value: {result.value})"
+        path = str(result.path) if result.path is not None else ""
+        found.append(Violation(str(result.focus), path, text))
     return sorted(found, key=lambda v: (v.focus, v.path, v.message))
 
 
