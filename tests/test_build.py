@@ -160,8 +160,10 @@ def test_syntax_error_names_file_line_and_column(mini):
 def test_undefined_prefix_message_names_the_prefix(mini):
     path = mini.data / "entities.ttl"
     path.write_text(path.read_text() + "\nfoo:x a ikg:Person .\n")
-    with pytest.raises(DataSyntaxError, match='Prefix "foo:" not bound'):
+    with pytest.raises(DataSyntaxError, match="prefix foo: has not been declared") as caught:
         validate(mini)
+    assert caught.value.problem.line == len(path.read_text().splitlines())
+    assert caught.value.problem.column == 1
 
 
 def test_violations_name_focus_path_message_and_file(mini):

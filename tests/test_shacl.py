@@ -164,3 +164,14 @@ def test_uncompiled_shapes_are_checked_by_pyshacl():
     found = shacl_violations(MINI_GRAPHS, shapes)
     assert {v.focus for v in found} == {str(p) for p in people}
     assert all(v.message.startswith("labels start with Z (value: ") for v in found)
+
+
+def test_a_boolean_is_not_a_positive_paragraph_number():
+    # regression: True >= 1 in Python, so the compiled check once let "true" pass sh:minInclusive
+    graphs = [Graph() for _ in MINI_GRAPHS]
+    for copy, original in zip(graphs, MINI_GRAPHS, strict=True):
+        copy += original
+    statement = next(iter(graphs[1].subjects(RDF.type, IKG.Statement)))
+    graphs[1].set((statement, IKG.paragraph, Literal(True)))
+    components = {r.component.fragment for r in _agree(graphs)}
+    assert components == {"DatatypeConstraintComponent", "MinInclusiveConstraintComponent"}

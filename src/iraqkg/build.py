@@ -30,7 +30,7 @@ from rdflib.plugins.serializers.nquads import _nq_row
 from . import __version__
 from .errors import InputError, ValidationFailed, Violation
 from .inferences import inference_records
-from .loading import LoadedFiles, load_folder, parse_file, rdf_files
+from .loading import LoadedFiles, load_folder, new_graph, parse_file, rdf_files
 from .namespaces import (
     ASSERTED_GRAPH,
     IKG,
@@ -115,7 +115,7 @@ def load_inputs(paths: Paths) -> Inputs:
 
 
 def load_folder_files(files: list[Path]) -> Graph:
-    graph = Graph()
+    graph = new_graph()
     for path in files:
         parse_file(path, graph)
     return graph

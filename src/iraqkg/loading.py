@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.plugins.parsers.notation3 import BadSyntax
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import DataSyntaxError, InputError, SyntaxProblem
 
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
+RDF_SUFFIXES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# pyoxigraph says "Parser error at line 4 between columns 1 and 6: ..."; we say file:4:1.
+_POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
 
 
 @dataclass
@@ -53,47 +62,91 @@ def rdf_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
 
 
+def new_graph() -> Graph:
+    """An empty graph on rdflib's context-free store: the build's graphs need no contexts,
+    and it adds and iterates several times faster in less memory than the default store."""
+    return Graph(store="SimpleMemory")
+
+
+class _Terms:
+    """pyoxigraph terms to rdflib terms, each distinct term made once (shared, so a large
+    graph holds one object per IRI, not one per occurrence)."""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+
+    def triples(self, quads, blank: dict) -> Iterator[tuple]:
+        cache = self._cache
+        for quad in quads:
+            triple = []
+            for term in (quad.subject, quad.predicate, quad.object):
+                node = cache.get(term)
+                if node is None:
+                    if isinstance(term, ox.BlankNode):  # labels are local to their file
+                        node = blank.get(term.value)
+                        if node is None:
+                            node = blank[term.value] = BNode()
+                        triple.append(node)
+                        continue
+                    node = cache[term] = _to_rdflib(term)
+                triple.append(node)
+            yield tuple(triple)
+
+
+def _to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+
+
 def parse_file(path: Path, graph: Graph | None = None) -> Graph:
     """Parse one file; a syntax error becomes DataSyntaxError naming file, line and column."""
-    graph = Graph() if graph is None else graph
-    fmt = RDF_SUFFIXES.get(path.suffix, "turtle")
+    graph = new_graph() if graph is None else graph
+    add = graph.add
+    for triple in read_triples(path, _Terms()):
+        add(triple)
+    return graph
+
+
+def read_triples(path: Path, terms: _Terms) -> Iterator[tuple]:
+    """The triples of one file as rdflib terms; raises DataSyntaxError or InputError."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    # pyoxigraph parses about ten times faster than rdflib and says where an error is.
+    fmt = RDF_SUFFIXES.get(path.suffix, ox.RdfFormat.TURTLE)
+    quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
     try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
-    except BadSyntax as exc:
-        raise DataSyntaxError(_problem_from_badsyntax(path, exc)) from None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataSyntaxError(SyntaxProblem(str(path), line, 1, "not UTF-8 text")) from None
-    except Exception as exc:  # other parsers (N-Triples, N-Quads) raise their own types
-        raise DataSyntaxError(SyntaxProblem(str(path), *_line_col(exc), str(exc))) from None
-    return graph
+        yield from terms.triples(quads, {})
+    except SyntaxError as exc:
+        raise DataSyntaxError(_problem(path, data, exc)) from None
 
 
-def _problem_from_badsyntax(path: Path, exc: BadSyntax) -> SyntaxProblem:
-    text = exc._str if isinstance(exc._str, bytes) else str(exc._str).encode()
-    index = min(exc._i, len(text))
-    line_start = text.rfind(b"\n", 0, index) + 1
-    column = len(text[line_start:index].decode("utf-8", "replace")) + 1
-    return SyntaxProblem(str(path), exc.lines + 1, column, exc._why)
-
-
-def _line_col(exc: Exception) -> tuple[int, int]:
-    # N-Triples errors say "Invalid line (...)": no position is offered, so report line 0.
-    return (getattr(exc, "line", 0) or 0, 1)
+def _problem(path: Path, data: bytes, exc: SyntaxError) -> SyntaxProblem:
+    message = _POSITION.sub("", exc.msg or str(exc))
+    if exc.lineno is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            return SyntaxProblem(str(path), line, 1, "not UTF-8 text")
+    return SyntaxProblem(str(path), exc.lineno or 0, exc.offset or 1, message)
 
 
 def load_folder(folder: Path) -> LoadedFiles:
     """Parse every RDF file in a folder into one graph, remembering where subjects come from."""
     files = rdf_files(folder)
-    merged = Graph()
+    merged = new_graph()
+    add = merged.add
     origin: dict = {}
+    remember = origin.setdefault
+    terms = _Terms()
     for path in files:
-        graph = parse_file(path)
-        for subject in set(graph.subjects()):
-            origin.setdefault(subject, path)
-        merged += graph
+        for triple in read_triples(path, terms):
+            add(triple)
+            remember(triple[0], path)
     return LoadedFiles(merged, files, origin)

@@ -25,6 +25,7 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from .loading import new_graph
 from .materialise import (
     Closure,
     Triple,
@@ -123,7 +124,7 @@ def closure(graph: Graph) -> Graph:
 def _published(candidates: Iterable[Triple], ontology: Graph, asserted: Graph) -> Graph:
     known = set(ontology)
     known.update(asserted)  # a set: rdflib's own membership test is far slower
-    inferred = Graph()
+    inferred = new_graph()
     inferred.addN(
         (*triple, inferred)
         for triple in candidates

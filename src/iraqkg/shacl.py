@@ -276,13 +276,15 @@ class _Checker:
         return isinstance(value, _NODE_KINDS[kind])
 
     def _minInclusive(self, value: Node, bound: Literal) -> bool:  # noqa: N802
-        if not isinstance(value, Literal) or value.value is None:
+        if not isinstance(value, Literal):
             return False
         if isinstance(value.value, str) != isinstance(bound.value, str):
             return False
-        try:
-            return value.value >= bound.value
-        except TypeError:
+        try:  # rdflib's literal order (a boolean is not a number), as pySHACL uses it
+            if isinstance(value.value, (datetime, time)):
+                return value.value >= bound.value
+            return value.eq(bound) or value > bound
+        except (TypeError, NotImplementedError):
             return False
 
     def _minLength(self, value: Node, length: Literal) -> bool:  # noqa: N802

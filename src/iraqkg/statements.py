@@ -18,6 +18,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 from rdflib.term import Node
 
+from .loading import new_graph
 from .namespaces import IKG
 
 STATUSES = (IKG.Reported, IKG.Alleged, IKG.Claimed, IKG.Denied, IKG.Disputed)
@@ -87,7 +88,7 @@ class Views:
 
 def derive(authored: Graph) -> Views:
     """Split authored data into the asserted and provenance views."""
-    asserted, provenance = Graph(), Graph()
+    asserted, provenance = new_graph(), new_graph()
     record_nodes = set(authored.subjects(RDF.type, IKG.Statement))
     documents = set(authored.subjects(RDF.type, IKG.SourceDocument))
     for triple in authored:
