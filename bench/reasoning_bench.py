@@ -3,7 +3,7 @@ synthetic graphs 10x and 100x its size, with plain owlrl and the Rust reasoner
 ``reasonable`` run on the same reasoning input, side by side in one run.
 
     python bench/reasoning_bench.py                 # seed, 10x, 100x -> bench/results/
-    python bench/reasoning_bench.py --scales 1 10 --owlrl-timeout 120
+    python bench/reasoning_bench.py --scales 1 10 --reference-timeout 120
 
 Synthetic graphs copy the seed's authored data k times, renaming every entity and
 statement per copy (the ontology and the five source documents are shared), so they
@@ -138,6 +138,29 @@ def _owlrl(out: str, queue) -> None:
     )
 
 
+def _pyshacl(data: str, queue) -> None:
+    """pySHACL on the same views and shapes the build validates, and whether it reports
+    what the compiled shapes report."""
+    from collections import Counter
+
+    from iraqkg.build import load_inputs
+    from iraqkg.reasoning import paused_gc
+    from iraqkg.settings import Paths
+    from iraqkg.shacl import check, compile_shapes, reference_check
+    from iraqkg.statements import derive
+
+    with paused_gc():
+        inputs = load_inputs(Paths(REPO / "ontology", Path(data), Path(data) / "out", None))
+        views = derive(inputs.data.graph)
+        graphs = [views.asserted, views.provenance, inputs.ontology]
+        started = time.perf_counter()
+        theirs = reference_check(inputs.shapes, graphs)
+        seconds = time.perf_counter() - started
+        ours = check(compile_shapes(inputs.shapes), graphs)
+    same = Counter(ours) == Counter(theirs)
+    queue.put({"seconds": round(seconds, 3), "results": len(theirs), "same": same})
+
+
 def _reasonable(out: str, queue) -> None:
     """The Rust OWL 2 RL reasoner on the same input (its closure is reported, not required
     to match: it implements its own reading of the profile)."""
@@ -189,7 +212,7 @@ def _child(target, args, timeout: float) -> dict:
     return result
 
 
-def run(seed: Path, scales: list[int], owlrl_timeout: float, timeout: float) -> dict:
+def run(seed: Path, scales: list[int], reference_timeout: float, timeout: float) -> dict:
     rows = []
     with tempfile.TemporaryDirectory(prefix="iraqkg-bench-") as tmp:
         for scale in scales:
@@ -202,7 +225,9 @@ def run(seed: Path, scales: list[int], owlrl_timeout: float, timeout: float) -> 
                 print(f"scale {scale}x: reasonable...", file=sys.stderr, flush=True)
                 row["reasonable"] = _child(_reasonable, (str(out),), timeout)
                 print(f"scale {scale}x: owlrl...", file=sys.stderr, flush=True)
-                row["owlrl"] = _child(_owlrl, (str(out),), owlrl_timeout)
+                row["owlrl"] = _child(_owlrl, (str(out),), reference_timeout)
+                print(f"scale {scale}x: pySHACL...", file=sys.stderr, flush=True)
+                row["pyshacl"] = _child(_pyshacl, (str(data),), reference_timeout)
             rows.append(row)
     return {
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -212,43 +237,62 @@ def run(seed: Path, scales: list[int], owlrl_timeout: float, timeout: float) -> 
     }
 
 
+STAGES = ("parse", "derive", "validate", "reason", "write")
+
+
 def markdown(results: dict) -> str:
     lines = [
         "# Build and reasoning benchmark",
         "",
         f"{results['created']}, Python {results['machine']['python']}, "
         f"{results['machine']['cpus']} CPUs, seed `{results['seed']}`. "
-        "Seconds; one run per cell; every cell in its own process, run one after another.",
+        "Seconds; one run per cell; every cell in its own process, run one after another. "
+        "owlrl and pySHACL are the references the build's reasoner and validator are tested "
+        "against, run on the same input (`>N`: stopped at the timeout).",
         "",
-        "| scale | statements | asserted | inferred | parse | validate | reason | write | "
-        "build total | owlrl | reasonable | closure = owlrl |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| scale | statements | asserted | inferred | " + " | ".join(STAGES) + " | "
+        "build total | owlrl | closure = owlrl | reasonable | pySHACL | same results |",
+        "|---" * (11 + len(STAGES) - 1) + "|",
     ]
+    built = [r for r in results["rows"] if isinstance(r["build"].get("seconds"), dict)]
     for row in results["rows"]:
         b = row["build"]
-        if "seconds" not in b or not isinstance(b["seconds"], dict):
+        if row not in built:
             lines.append(f"| {row['scale']}x | {b} |")
             continue
         s = b["seconds"]
-        owl, rsn = row.get("owlrl", {}), row.get("reasonable", {})
+        owl, rsn, shacl = row.get("owlrl", {}), row.get("reasonable", {}), row.get("pyshacl", {})
         lines.append(
             f"| {row['scale']}x | {b['statements']} | {b['asserted_triples']} | "
-            f"{b['inferred_triples']} | {s['parse']} | {s['validate']} | {s['reason']} | "
-            f"{s['write']} | {b['total_seconds']} | {owl.get('seconds')} | "
-            f"{rsn.get('seconds')} | {owl.get('closure_equal', 'not run')} |"
+            f"{b['inferred_triples']} | " + " | ".join(str(s.get(x)) for x in STAGES) + " | "
+            f"{b['total_seconds']} | {owl.get('seconds')} | "
+            f"{owl.get('closure_equal', 'not run')} | {rsn.get('seconds')} | "
+            f"{shacl.get('seconds')} | {shacl.get('same', 'not run')} |"
         )
-    lines += ["", "Growth relative to the seed (seconds per statement, ratio to 1x):", ""]
-    base = results["rows"][0]["build"]
-    for row in results["rows"]:
-        b = row["build"]
-        if "seconds" in b and isinstance(b["seconds"], dict) and "seconds" in base:
-            reason = b["seconds"]["reason"] / max(base["seconds"]["reason"], 1e-9)
-            total = b["total_seconds"] / max(base["total_seconds"], 1e-9)
-            size = b["statements"] / max(base["statements"], 1)
-            lines.append(
-                f"- {row['scale']}x: {size:.0f}x the statements; reason {reason:.1f}x, "
-                f"build {total:.1f}x the seed's time"
-            )
+    lines += [
+        "",
+        "Growth: time ratio against the seed, and against the previous scale, beside the ratio "
+        "of statements (linear growth keeps the time ratio at or below the statement ratio):",
+        "",
+        "| scale | statements vs seed | build vs seed | statements vs previous | "
+        + " | ".join(f"{x} vs previous" for x in STAGES)
+        + " | build vs previous |",
+        "|---" * (5 + len(STAGES)) + "|",
+    ]
+    for before, row in zip([None, *built], built, strict=False):
+        b, base = row["build"], built[0]["build"]
+        cells = [
+            f"{b['statements'] / base['statements']:.0f}x",
+            f"{b['total_seconds'] / base['total_seconds']:.1f}x",
+        ]
+        if before is None:
+            cells += ["", *("" for _ in STAGES), ""]
+        else:
+            p = before["build"]
+            cells.append(f"{b['statements'] / p['statements']:.0f}x")
+            cells += [f"{b['seconds'][x] / max(p['seconds'][x], 1e-9):.1f}x" for x in STAGES]
+            cells.append(f"{b['total_seconds'] / p['total_seconds']:.1f}x")
+        lines.append(f"| {row['scale']}x | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -256,10 +300,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(REPO / "data"), help="seed data folder")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
-    parser.add_argument("--owlrl-timeout", type=float, default=300)
+    parser.add_argument(
+        "--reference-timeout", type=float, default=300, help="seconds for owlrl and pySHACL runs"
+    )
     parser.add_argument("--timeout", type=float, default=900)
     args = parser.parse_args()
-    results = run(Path(args.data), args.scales, args.owlrl_timeout, args.timeout)
+    results = run(Path(args.data), args.scales, args.reference_timeout, args.timeout)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "reasoning.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "reasoning.md").write_text(markdown(results))

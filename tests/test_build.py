@@ -189,3 +189,33 @@ def test_wrong_quote_is_a_violation_when_sources_are_given(mini, sources_dir):
         validate(mini)
     messages = [v.message for v in caught.value.violations]
     assert messages == ["quote not found verbatim in the source"]
+
+
+def test_the_dataset_file_holds_exactly_the_graphs_written(tmp_path):
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.compare import isomorphic
+
+    from iraqkg.build import Stages, _write
+    from iraqkg.settings import BuildSettings
+
+    tricky = [
+        Literal('He said "no"\nand left \\ at once'),
+        Literal("الحشد الشعبي", lang="ar"),
+        Literal("2021-11-07", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
+        Literal(26),
+        URIRef("https://w3id.org/iraqkg/id/kata%27ib"),
+        BNode(),
+    ]
+    graphs = {}
+    for n, iri in enumerate((ONTOLOGY_GRAPH, ASSERTED_GRAPH, INFERRED_GRAPH, PROVENANCE_GRAPH)):
+        graph = Graph()
+        for k, value in enumerate(tricky):
+            graph.add((URIRef(f"{ID}s{n}"), URIRef(f"{IKG}p{k}"), value))
+        graph.add((tricky[-1], RDF.type, IKG.Thing))  # the blank node is shared across graphs
+        graphs[iri] = graph
+    result = _write(tmp_path, "test", graphs, Stages(), BuildSettings())
+    written = _dataset(result)
+    for iri, graph in graphs.items():
+        assert isomorphic(written.graph(iri), graph)
+    [blank] = {s for s, _, _, _ in written.quads((None, RDF.type, IKG.Thing, None))}
+    assert len({g for *_, g in written.quads((blank, None, None, None))}) == 4

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import RDF, Graph, URIRef
-from rdflib.plugins.serializers.nquads import _nq_row
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from . import __version__
 from .errors import InputError, ValidationFailed, Violation
@@ -194,8 +194,10 @@ def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: Bui
         # Written row by row: copying every triple into an rdflib Dataset first cost more
         # than the rest of the build at 100x (bench/results/reasoning.md). Sorted for diffs.
         with open(staging / DATASET_FILE, "w", encoding="utf-8") as handle:
+            n3 = _N3()
             for iri, graph in graphs.items():
-                handle.writelines(sorted(_nq_row(triple, iri) for triple in graph))
+                name = f"<{iri}> .\n"
+                handle.writelines(sorted(f"{n3(s)} {n3(p)} {n3(o)} {name}" for s, p, o in graph))
         triples = {iri.split("/")[-1]: len(g) for iri, g in graphs.items()}
         entities = entities_per_class(graphs[ASSERTED_GRAPH], graphs[INFERRED_GRAPH])
         stages.seconds["write"] = round(time.perf_counter() - started, 4)
@@ -219,6 +221,20 @@ def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: Bui
     _point_current(out, build_id)
     _prune(out, keep=settings.keep_builds, current=build_id)
     return BuildResult(build_id, final, triples, entities, stages.seconds)
+
+
+class _N3:
+    """N-Quads spelling of terms, each spelled once (an IRI recurs in thousands of rows)."""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+
+    def __call__(self, term) -> str:
+        text = self._cache.get(term)
+        if text is None:
+            text = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
+            self._cache[term] = text
+        return text
 
 
 def _point_current(out: Path, build_id: str) -> None:

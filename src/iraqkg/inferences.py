@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
@@ -57,15 +58,31 @@ def is_relation(triple: Triple) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def _interval(start: date | None, end: date | None) -> tuple[URIRef, tuple[Triple, ...]]:
+    """An interval's IRI and description (thousands of records share a few intervals)."""
+    interval = interval_iri(start, end)
+    described = [(interval, RDF.type, IKG.ValidityInterval)]
+    if start:
+        described.append((interval, IKG.validFrom, Literal(start, datatype=XSD.date)))
+    if end:
+        described.append((interval, IKG.validUntil, Literal(end, datatype=XSD.date)))
+    return interval, tuple(described)
+
+
+_VALID_DURING = IKG.validDuring
+
+
 def _validity_triples(record: URIRef, validity: Validity) -> Iterator[Triple]:
     for start, end in as_dates(validity):
-        interval = interval_iri(start, end)
-        yield (record, IKG.validDuring, interval)
-        yield (interval, RDF.type, IKG.ValidityInterval)
-        if start:
-            yield (interval, IKG.validFrom, Literal(start, datatype=XSD.date))
-        if end:
-            yield (interval, IKG.validUntil, Literal(end, datatype=XSD.date))
+        interval, described = _interval(start, end)
+        yield (record, _VALID_DURING, interval)
+        yield from described
+
+
+# Looked up once: rdflib's namespace attribute access is slow for every record.
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+_INFERENCE, _RULE, _AXIOM, _PREMISE = IKG.Inference, IKG.rule, IKG.axiom, IKG.premise
 
 
 def inference_records(reasoning: Reasoning, views: Views) -> Iterator[Triple]:
@@ -86,15 +103,15 @@ def inference_records(reasoning: Reasoning, views: Views) -> Iterator[Triple]:
             continue
         record = inference_iri(triple)
         s, p, o = triple
-        yield (record, RDF.type, IKG.Inference)
-        yield (record, RDF.subject, s)
-        yield (record, RDF.predicate, p)
-        yield (record, RDF.object, o)
-        yield (record, IKG.rule, Literal(step.rule))
-        yield (record, IKG.axiom, step.axiom[0])
+        yield (record, _TYPE, _INFERENCE)
+        yield (record, _SUBJECT, s)
+        yield (record, _PREDICATE, p)
+        yield (record, _OBJECT, o)
+        yield (record, _RULE, Literal(step.rule))
+        yield (record, _AXIOM, step.axiom[0])
         for premise in step.premises:
             for source in _premise_records(premise, views, closure.derived):
-                yield (record, IKG.premise, source)
+                yield (record, _PREMISE, source)
         yield from _validity_triples(record, valid.get(triple, ()))
 
 

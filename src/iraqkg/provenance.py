@@ -64,6 +64,7 @@ class SourceLibrary:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self._cache: dict[str, list[str]] = {}
+        self._normalised: dict[str, list[str]] = {}  # every quote is sought in these
 
     def paragraphs_of(self, file_name: str) -> list[str] | None:
         if file_name not in self._cache:
@@ -91,9 +92,12 @@ class SourceLibrary:
             return problem(f"source file {file_name} not found in {self.folder}")
         if not 1 <= paragraph <= len(paras):
             return problem(f"paragraph {paragraph} out of range 1..{len(paras)}")
-        if normalise(quote) in normalise(paras[paragraph - 1]):
+        if file_name not in self._normalised:
+            self._normalised[file_name] = [normalise(p) for p in paras]
+        searched, wanted = self._normalised[file_name], normalise(quote)
+        if wanted in searched[paragraph - 1]:
             return None
-        elsewhere = [i for i, p in enumerate(paras, 1) if normalise(quote) in normalise(p)]
+        elsewhere = [i for i, p in enumerate(searched, 1) if wanted in p]
         if elsewhere:
             return problem(f"quote is not in paragraph {paragraph} but in paragraph {elsewhere[0]}")
         return problem("quote not found verbatim in the source")

@@ -76,6 +76,12 @@ def _builtin(node) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(_BUILTIN_PREFIXES)
 
 
+# Looked up once: rdflib's namespace attribute access is slow in a loop over every triple.
+_TYPE = RDF.type
+_DOMAIN_RANGE = frozenset({RDFS.domain, RDFS.range})
+_HIERARCHY = frozenset({RDFS.subClassOf, RDFS.subPropertyOf})
+
+
 def is_trivial(triple) -> bool:
     """True for owlrl's bookkeeping: reflexive axioms, universal types, datatype axioms."""
     s, p, o = triple
@@ -83,11 +89,11 @@ def is_trivial(triple) -> bool:
         return True
     if p in _REFLEXIVE and s == o:
         return True
-    if p == RDF.type and (o in _TRIVIAL_TYPES or _builtin(o)):
+    if p == _TYPE and (o in _TRIVIAL_TYPES or _builtin(o)):
         return True
-    if p in (RDFS.domain, RDFS.range) and o in _TRIVIAL_TYPES:
+    if p in _DOMAIN_RANGE and o in _TRIVIAL_TYPES:
         return True  # scm-dom1 / scm-rng1 through "every class is a subclass of owl:Thing"
-    return bool(p in (RDFS.subClassOf, RDFS.subPropertyOf) and _builtin(o))
+    return bool(p in _HIERARCHY and _builtin(o))
 
 
 def schema_of(ontology: Graph) -> Graph:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -227,29 +226,53 @@ class _Checker:
         self.data = data
         self._conforms: dict[tuple[Node, Node], bool] = {}
         self._tests = {p: getattr(self, "_" + p.fragment) for p in _PARAMETERS - set(_COUNTS)}
+        self._plans: dict[Node, tuple] = {}
 
     def conforms(self, node: Node, shape: Shape) -> bool:
         key = (node, shape.node)
         if key not in self._conforms:
             self._conforms[key] = True  # a recursive reference does not fail itself
-            self._conforms[key] = not any(True for _ in self.results(node, shape))
+            self._conforms[key] = self.evaluate(node, shape, None)
         return self._conforms[key]
 
-    def results(self, focus: Node, shape: Shape) -> Iterable[Result]:
-        values = [focus] if shape.path is None else self.data.objects(focus, shape.path)
-        for parameter, rule in shape.parameters.items():
-            component = _COMPONENTS[parameter]
-            test = self._tests.get(parameter)
-            if test is None:  # a count: one result for the focus node, no value
-                if _COUNTS[parameter](len(values), rule.value):
-                    yield Result(focus, shape.path, None, component, shape.node, shape.message)
-                continue
-            for value in values:
-                if not test(value, rule):
-                    yield Result(focus, shape.path, value, component, shape.node, shape.message)
+    def _plan(self, shape: Shape) -> tuple:
+        """The shape's value index and its (count, rule, test, component) steps, made once."""
+        plan = self._plans.get(shape.node)
+        if plan is None:
+            steps = []
+            for parameter, rule in shape.parameters.items():
+                count = _COUNTS.get(parameter)
+                bound = rule.value if count else rule
+                steps.append((count, bound, self._tests.get(parameter), _COMPONENTS[parameter]))
+            index = None if shape.path is None else self.data.values[shape.path]
+            plan = self._plans[shape.node] = (index, steps)
+        return plan
+
+    def evaluate(self, focus: Node, shape: Shape, out: list[Result] | None) -> bool:
+        """Whether ``focus`` conforms to ``shape``; appends each result to ``out``, or stops
+        at the first failure when ``out`` is None (a nested sh:node or sh:or test)."""
+        index, steps = self._plan(shape)
+        values = [focus] if index is None else index.get(focus, ())
+        conforms = True
+        for count, rule, test, component in steps:
+            failed = [None] if count is not None and count(len(values), rule) else []
+            if test is not None:
+                failed = [value for value in values if not test(value, rule)]
+            if failed:
+                if out is None:
+                    return False
+                conforms = False
+                out.extend(
+                    Result(focus, shape.path, value, component, shape.node, shape.message)
+                    for value in failed
+                )
         for prop in shape.properties:
             for value in values:
-                yield from self.results(value, prop)
+                if not self.evaluate(value, prop, out):
+                    if out is None:
+                        return False
+                    conforms = False
+        return conforms
 
     def _class(self, value: Node, cls: Node) -> bool:
         return not isinstance(value, Literal) and self.data.is_instance(value, cls)
@@ -313,7 +336,7 @@ def check(shapes: Shapes, graphs: list[Graph]) -> list[Result]:
     found: list[Result] = []
     for shape in shapes.targeted:
         for focus in data.focus_nodes(shape):
-            found.extend(checker.results(focus, shape))
+            checker.evaluate(focus, shape, found)
     return found
 
 
