@@ -175,3 +175,16 @@ def test_a_boolean_is_not_a_positive_paragraph_number():
     graphs[1].set((statement, IKG.paragraph, Literal(True)))
     components = {r.component.fragment for r in _agree(graphs)}
     assert components == {"DatatypeConstraintComponent", "MinInclusiveConstraintComponent"}
+
+
+def test_warnings_from_pyshacl_do_not_break_the_contract():
+    # regression: the pySHACL fallback once reported sh:Warning results as violations
+    shapes = Graph()
+    prop = BNode()
+    shapes.add((IKG.LabelShape, RDF.type, SH.NodeShape))
+    shapes.add((IKG.LabelShape, SH.targetClass, IKG.Person))
+    shapes.add((IKG.LabelShape, SH.property, prop))
+    shapes.add((prop, SH.path, SKOS.prefLabel))
+    shapes.add((prop, SH.pattern, Literal("^Z")))
+    shapes.add((prop, SH.severity, SH.Warning))
+    assert shacl_violations(MINI_GRAPHS, shapes) == []

@@ -58,6 +58,12 @@ def is_relation(triple: Triple) -> bool:
     )
 
 
+# Looked up once: rdflib's namespace attribute access is slow for every record.
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+_INFERENCE, _RULE, _AXIOM, _PREMISE = IKG.Inference, IKG.rule, IKG.axiom, IKG.premise
+_VALID_DURING = IKG.validDuring
+
+
 @lru_cache(maxsize=4096)
 def _interval(start: date | None, end: date | None) -> tuple[URIRef, tuple[Triple, ...]]:
     """An interval's IRI and description (thousands of records share a few intervals)."""
@@ -70,19 +76,11 @@ def _interval(start: date | None, end: date | None) -> tuple[URIRef, tuple[Tripl
     return interval, tuple(described)
 
 
-_VALID_DURING = IKG.validDuring
-
-
 def _validity_triples(record: URIRef, validity: Validity) -> Iterator[Triple]:
     for start, end in as_dates(validity):
         interval, described = _interval(start, end)
         yield (record, _VALID_DURING, interval)
         yield from described
-
-
-# Looked up once: rdflib's namespace attribute access is slow for every record.
-_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
-_INFERENCE, _RULE, _AXIOM, _PREMISE = IKG.Inference, IKG.rule, IKG.axiom, IKG.premise
 
 
 def inference_records(reasoning: Reasoning, views: Views) -> Iterator[Triple]:

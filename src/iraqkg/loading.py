@@ -75,8 +75,9 @@ class _Terms:
     def __init__(self) -> None:
         self._cache: dict = {}
 
-    def triples(self, quads, blank: dict) -> Iterator[tuple]:
-        cache = self._cache
+    def triples(self, quads) -> Iterator[tuple]:
+        """The quads of one file as rdflib triples."""
+        cache, blank = self._cache, {}
         for quad in quads:
             triple = []
             for term in (quad.subject, quad.predicate, quad.object):
@@ -121,7 +122,7 @@ def read_triples(path: Path, terms: _Terms) -> Iterator[tuple]:
     fmt = RDF_SUFFIXES.get(path.suffix, ox.RdfFormat.TURTLE)
     quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
     try:
-        yield from terms.triples(quads, {})
+        yield from terms.triples(quads)
     except SyntaxError as exc:
         raise DataSyntaxError(_problem(path, data, exc)) from None
 

@@ -12,9 +12,6 @@ from .provenance import SourceLibrary
 from .shacl import Unsupported, check, compile_shapes, reference_check
 from .statements import undeclared_relations
 
-# compiled: the shapes as direct checks (linear); pyshacl: the reference implementation.
-SHACL_ENGINES = ("compiled", "pyshacl")
-
 
 def authoring_violations(authored: Graph, where=lambda node: "") -> list[Violation]:
     """Relations written as plain triples instead of statement records."""
@@ -29,20 +26,12 @@ def authoring_violations(authored: Graph, where=lambda node: "") -> list[Violati
     ]
 
 
-def shacl_violations(
-    graphs: list[Graph], shapes: Graph, engine: str = "compiled"
-) -> list[Violation]:
+def shacl_violations(graphs: list[Graph], shapes: Graph) -> list[Violation]:
     """Validate the union of ``graphs`` (data and ontology) against the shapes; one
-    Violation per result. ``compiled`` falls back to pySHACL for shapes it cannot compile."""
-    if engine not in SHACL_ENGINES:
-        raise ValueError(f"unknown SHACL engine {engine!r}: use one of {SHACL_ENGINES}")
-    results = None
-    if engine == "compiled":
-        try:
-            results = check(compile_shapes(shapes), graphs)
-        except Unsupported:
-            results = None
-    if results is None:
+    Violation per result. Shapes the compiled checks do not cover run on pySHACL."""
+    try:
+        results = check(compile_shapes(shapes), graphs)
+    except Unsupported:
         results = reference_check(shapes, graphs)
     found = []
     for result in results:
