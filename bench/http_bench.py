@@ -252,8 +252,8 @@ def markdown(doc: dict) -> str:
                     f"| {name} | {key} | {r['connections']} | {r['requests_per_s']} "
                     f"| {r['p50_ms']} | {r['p99_ms']} | {r['errors']} |"
                 )
-    lines += ["", "## Memory (peak resident, MB) and start-up", "",
-              "| server | server process | workers | start-up s |", "|---|---|---|---|"]  # fmt: skip
+    lines += ["", "## Memory (peak resident, MB) and start-up", ""]
+    lines += ["| server | server process | workers | start-up s |", "|---|---|---|---|"]
     for name, server in doc["servers"].items():
         memory = server.get("memory", {})
         lines.append(

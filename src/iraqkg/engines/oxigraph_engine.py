@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from iraqkg.engines.errors import DatasetError, EngineUnavailable, QueryRefused, QuerySyntaxError
+from iraqkg.engines import sparql_results as srx
+from iraqkg.engines.errors import (
+    AnswerTooLarge,
+    DatasetError,
+    EngineUnavailable,
+    QueryRefused,
+    QuerySyntaxError,
+)
+from iraqkg.engines.formats import find_format
 from iraqkg.engines.loading import check_files, file_kind
 from iraqkg.engines.policy import check_graph_iris, check_query
 from iraqkg.engines.result import QueryResult
@@ -36,6 +45,47 @@ def graph_nodes(iris: Sequence[str]) -> list[ox.NamedNode]:
         return [ox.NamedNode(iri) for iri in iris]
     except ValueError as exc:
         raise QueryRefused(f"invalid graph IRI: {exc}", "bad_graph_iri") from None
+
+
+def _capped_rows(
+    solutions: ox.QuerySolutions, width: int, max_rows: int | None, max_bytes: int | None
+) -> tuple[list[tuple], bool]:
+    """At most ``max_rows`` rows (and whether more were left out); AnswerTooLarge once the
+    rows' term text passes ``max_bytes``."""
+    rows: list[tuple] = []
+    size = 0
+    for solution in solutions:
+        if max_rows is not None and len(rows) == max_rows:
+            return rows, True
+        row = tuple(solution[i] for i in range(width))
+        if max_bytes is not None:
+            size += sum(len(t.value) + 16 for t in row if t is not None and hasattr(t, "value"))
+            if size > max_bytes:
+                raise AnswerTooLarge(max_bytes)
+        rows.append(row)
+    return rows, False
+
+
+@dataclass
+class NativeResult:
+    """A SELECT or ASK answer in pyoxigraph's own terms, written without rdflib."""
+
+    kind: str  # "select" | "ask"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return 1 if self.kind == "ask" else len(self.rows)
+
+    def serialize(self, media_type: str) -> bytes:
+        fmt = find_format(self.kind, media_type)
+        if fmt is None:
+            raise ValueError(f"a {self.kind} result cannot be written as {media_type}")
+        if self.kind == "ask":
+            return srx.ASK_WRITERS[fmt.key](bool(self.boolean))
+        return srx.SELECT_WRITERS[fmt.key](self.variables, self.rows, srx.oxigraph_parts)
 
 
 def load_store(settings: EndpointSettings, files: Sequence[Path]) -> ox.Store:
@@ -91,6 +141,44 @@ class OxigraphEngine:
                 names = [v.value for v in answer.variables]
                 rows = (tuple(to_rdflib(s[i]) for i in range(len(names))) for s in answer)
                 return QueryResult.from_rows(names, rows, max_rows)
+            triples = (
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
+            )
+            return QueryResult.from_triples(triples, max_rows)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise syntax_error(exc) from None
+        except OSError as exc:  # a SERVICE call that failed, or a storage error
+            raise EngineUnavailable(f"query failed: {exc}") from None
+
+    def query_native(
+        self,
+        query: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+        max_bytes: int | None = None,
+    ) -> QueryResult | NativeResult:
+        """Like ``query``, but SELECT and ASK answers keep pyoxigraph's terms (no rdflib
+        terms are made: the query workers only write them out), and SELECT rows stop at
+        ``max_bytes`` of term text (AnswerTooLarge) before the answer is held in memory."""
+        check_query(query, self._allowlist)
+        check_graph_iris(default_graph_uris, named_graph_uris)
+        dataset = {}
+        if default_graph_uris or named_graph_uris:
+            dataset = {
+                "default_graph": graph_nodes(default_graph_uris),
+                "named_graphs": graph_nodes(named_graph_uris),
+            }
+        try:
+            answer = self._store.query(query, base_iri=base_iri, **dataset)
+            if isinstance(answer, ox.QueryBoolean):
+                return NativeResult("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                names = [v.value for v in answer.variables]
+                rows, truncated = _capped_rows(answer, len(names), max_rows, max_bytes)
+                return NativeResult("select", names, rows, truncated=truncated)
             triples = (
                 (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
             )

@@ -163,9 +163,10 @@ def check_query(query: str, service_allowlist: tuple[str, ...]) -> QueryInfo:
 
     Raises QueryRefused or QuerySyntaxError; never fetches anything.
     """
-    if is_update(query):
+    keyword = _first_keyword(query) or ""  # once: the lexer is the screen's main cost
+    if keyword in UPDATE_KEYWORDS:
         raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only", "read_only")
-    info = sniff(query)
+    info = QueryInfo(QUERY_FORMS.get(keyword))
     if may_call_service(query):
         parsed = parse_with_rdflib(query)
         for term in service_targets(parsed):

@@ -23,6 +23,7 @@ def healthz() -> Response:
         "triples": executor.info.counts,
         "union_default_graph": state.settings.union_default_graph,
         "executor": status,
+        "response_cache": state.response_cache.status() if state.response_cache else None,
         "version": __version__,
     }
     response = jsonify(body)

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 
 from iraqkg.engines.formats import GRAPH_FORMATS, find_format
 from iraqkg.engines.result import serialize_graph
+from iraqkg.web.cache import CACHEABLE, cacheable
 from iraqkg.web.description import description_graph
 from iraqkg.web.errors import ApiError, from_exception
 from iraqkg.web.negotiation import best_offer
@@ -68,6 +69,8 @@ def sparql() -> Response:
         raise from_exception(exc, settings.query_timeout) from exc
     response = Response(reply.body, content_type=reply.content_type)
     response.vary.add("Accept")
+    if cacheable(task.query):
+        request.environ[CACHEABLE] = True
     if reply.truncated:
         # Row cap: the first max_rows rows are sent, and these headers say the rest was cut.
         response.headers["X-SPARQL-MaxRows"] = str(settings.max_rows)

@@ -20,6 +20,8 @@ class AppState:
     info: dict[str, Any] = field(default_factory=dict)
     # (name, SPARQL text) pairs for the query page's picker; filled by a later issue.
     named_queries: list[tuple[str, str]] = field(default_factory=list)
+    # The whole-response cache in front of the app (None when the cache is off).
+    response_cache: Any = None
 
     def close(self) -> None:
         self.executor.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iraqkg.engines import Engine
+from iraqkg.engines.errors import AnswerTooLarge
 from iraqkg.engines.formats import find_format
 from iraqkg.engines.policy import check_query
 from iraqkg.web.negotiation import choose_format
@@ -24,6 +25,7 @@ class Task:
     formats: tuple[str, ...] = ()  # the request's ``format`` parameters
     max_rows: int | None = None
     base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint
+    max_bytes: int | None = None  # largest answer body (EndpointSettings.max_answer_bytes)
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,20 @@ def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> 
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
     info = check_query(task.query, service_allowlist)
     chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
-    result = engine.query(
-        task.query,
-        default_graph_uris=task.default_graph_uris,
-        named_graph_uris=task.named_graph_uris,
-        max_rows=task.max_rows,
-        base_iri=task.base_iri,
-    )
+    options = {
+        "default_graph_uris": task.default_graph_uris,
+        "named_graph_uris": task.named_graph_uris,
+        "max_rows": task.max_rows,
+        "base_iri": task.base_iri,
+    }
+    native = getattr(engine, "query_native", None)
+    if native is not None:  # answers written from the engine's own terms
+        result = native(task.query, max_bytes=task.max_bytes, **options)
+    else:
+        result = engine.query(task.query, **options)
     if chosen is None or find_format(result.kind, chosen.media_type) is not chosen:
         chosen = choose_format(result.kind, task.accept, task.formats)
     body = result.serialize(chosen.media_type)
+    if task.max_bytes is not None and len(body) > task.max_bytes:
+        raise AnswerTooLarge(task.max_bytes)
     return Reply(body, chosen.content_type, result.kind, len(result), result.truncated)
