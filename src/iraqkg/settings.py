@@ -65,6 +65,25 @@ class EndpointSettings:
     cors_origins: tuple[str, ...] = ("*",)
     # Endpoints a SERVICE clause may call; anything else is refused before any fetch.
     service_allowlist: tuple[str, ...] = field(default=(WIKIDATA_QUERY_SERVICE,))
+    # Largest answer body in bytes (1 KiB..1 GiB); a larger answer is an error, not cut.
+    max_answer_bytes: int = 32 * 1024 * 1024
+    # Deepest nesting of { ( [ in a query (10..1000): deeper ones are refused before the
+    # parser sees them (a few thousand levels overflow its stack).
+    max_query_depth: int = 200
+    # Seconds a client may take to send one whole request, headers and body (1..300).
+    request_read_timeout: float = 10.0
+    # Seconds an idle keep-alive connection stays open (1..300).
+    idle_timeout: float = 15.0
+    # Open client connections served at once (10..10_000); more wait in the listen queue.
+    max_connections: int = 1000
+    # Seconds a query that timed out is remembered (0..3600): while remembered, the same
+    # query (comments and spacing aside) runs on at most one worker at a time and is
+    # refused at once when that worker is taken, so it cannot starve other queries.
+    slow_query_memory: float = 300.0
+    # The endpoint's public URL (e.g. https://kg.example.org/sparql), used as the base
+    # IRI of queries and in the service description; None: http://host:port/sparql from
+    # the settings, never from the request's Host header.
+    base_url: str | None = None
 
     def __post_init__(self) -> None:
         limits = {
@@ -76,6 +95,12 @@ class EndpointSettings:
             "threads": (1, 64),
             "cache_bytes": (0, 1024 * 1024 * 1024),
             "port": (0, 65535),
+            "max_answer_bytes": (1024, 1024 * 1024 * 1024),
+            "max_query_depth": (10, 1000),
+            "request_read_timeout": (1, 300),
+            "idle_timeout": (1, 300),
+            "max_connections": (10, 10_000),
+            "slow_query_memory": (0, 3600),
         }
         for name, (low, high) in limits.items():
             value = getattr(self, name)
@@ -85,3 +110,13 @@ class EndpointSettings:
             raise ValueError(f"setting engine={self.engine!r}: use oxigraph, rdflib or remote")
         if self.engine == "remote" and not self.endpoint:
             raise ValueError("setting engine=remote needs endpoint=URL")
+        if self.base_url is not None and not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(f"setting base_url={self.base_url!r}: use an http(s) URL")
+
+    @property
+    def endpoint_url(self) -> str:
+        """The public /sparql URL: ``base_url``, else built from host and port."""
+        if self.base_url:
+            return self.base_url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/sparql"

@@ -268,11 +268,11 @@ def test_cors_list_and_off(settings, oxigraph_engine) -> None:
         ("application/n-triples", "nt"),
     ],
 )
-def test_service_description(client, accept, fmt) -> None:
+def test_service_description(client, settings, accept, fmt) -> None:
     response = client.get("/sparql", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200
     graph = Graph().parse(data=response.data, format=fmt)
-    endpoint = URIRef("http://localhost/sparql")
+    endpoint = URIRef(settings.endpoint_url)  # the configured URL, not the Host header
     service = graph.value(predicate=SD.endpoint, object=endpoint)
     assert service is not None
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph

@@ -66,3 +66,7 @@ class AnswerTooLarge(EngineError):
     @property
     def message(self) -> str:
         return str(self)
+
+
+class ServiceFailed(EngineError):
+    """An allowlisted SERVICE endpoint failed or answered something that is not a result."""

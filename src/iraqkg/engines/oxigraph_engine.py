@@ -13,13 +13,15 @@ from iraqkg.engines import sparql_results as srx
 from iraqkg.engines.errors import (
     AnswerTooLarge,
     DatasetError,
+    EngineError,
     EngineUnavailable,
     QueryRefused,
     QuerySyntaxError,
+    ServiceFailed,
 )
 from iraqkg.engines.formats import find_format
 from iraqkg.engines.loading import check_files, file_kind
-from iraqkg.engines.policy import check_graph_iris, check_query
+from iraqkg.engines.policy import check_graph_iris, check_query, may_call_service
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.terms import to_rdflib
 from iraqkg.settings import EndpointSettings
@@ -45,6 +47,15 @@ def graph_nodes(iris: Sequence[str]) -> list[ox.NamedNode]:
         return [ox.NamedNode(iri) for iri in iris]
     except ValueError as exc:
         raise QueryRefused(f"invalid graph IRI: {exc}", "bad_graph_iri") from None
+
+
+def _failure(query: str, exc: Exception) -> EngineError:
+    """ServiceFailed (502) when a SERVICE call may be the cause, else EngineUnavailable."""
+    if may_call_service(query):
+        return ServiceFailed(f"a SERVICE endpoint failed or answered garbage: {exc}")
+    if isinstance(exc, RuntimeError):
+        raise exc
+    return EngineUnavailable(f"query failed: {exc}")
 
 
 def _capped_rows(
@@ -112,6 +123,7 @@ class OxigraphEngine:
 
     def __init__(self, settings: EndpointSettings, files: Sequence[Path]) -> None:
         self._allowlist = tuple(settings.service_allowlist)
+        self._max_depth = settings.max_query_depth
         self._store = load_store(settings, files)
         self._counts = self._count()
 
@@ -124,7 +136,7 @@ class OxigraphEngine:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist)
+        check_query(query, self._allowlist, self._max_depth)
         check_graph_iris(default_graph_uris, named_graph_uris)
         dataset = {}
         if default_graph_uris or named_graph_uris:
@@ -147,8 +159,8 @@ class OxigraphEngine:
             return QueryResult.from_triples(triples, max_rows)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise syntax_error(exc) from None
-        except OSError as exc:  # a SERVICE call that failed, or a storage error
-            raise EngineUnavailable(f"query failed: {exc}") from None
+        except (OSError, RuntimeError) as exc:  # a SERVICE call failed, or storage did
+            raise _failure(query, exc) from None
 
     def query_native(
         self,
@@ -163,7 +175,7 @@ class OxigraphEngine:
         """Like ``query``, but SELECT and ASK answers keep pyoxigraph's terms (no rdflib
         terms are made: the query workers only write them out), and SELECT rows stop at
         ``max_bytes`` of term text (AnswerTooLarge) before the answer is held in memory."""
-        check_query(query, self._allowlist)
+        check_query(query, self._allowlist, self._max_depth)
         check_graph_iris(default_graph_uris, named_graph_uris)
         dataset = {}
         if default_graph_uris or named_graph_uris:
@@ -185,8 +197,8 @@ class OxigraphEngine:
             return QueryResult.from_triples(triples, max_rows)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise syntax_error(exc) from None
-        except OSError as exc:  # a SERVICE call that failed, or a storage error
-            raise EngineUnavailable(f"query failed: {exc}") from None
+        except (OSError, RuntimeError) as exc:  # a SERVICE call failed, or storage did
+            raise _failure(query, exc) from None
 
     def _count(self) -> dict[str, int]:
         counts = {

@@ -37,6 +37,7 @@ class RdflibEngine:
         # Belt and braces: even if a dataset clause reached rdflib, it must not fetch it.
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self._allowlist = tuple(settings.service_allowlist)
+        self._max_depth = settings.max_query_depth
         self._dataset = Dataset()
         for path in check_files(files):
             kind = file_kind(path)
@@ -92,7 +93,7 @@ class RdflibEngine:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist)
+        check_query(query, self._allowlist, self._max_depth)
         check_graph_iris(default_graph_uris, named_graph_uris)
         parsed = parse_with_rdflib(query, base_iri)
         algebra = CompValue(parsed.algebra.name, **parsed.algebra)

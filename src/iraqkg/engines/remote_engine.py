@@ -74,6 +74,7 @@ class RemoteEngine:
             raise EngineUnavailable("engine=remote needs endpoint=URL")
         self._endpoint = settings.endpoint
         self._allowlist = tuple(settings.service_allowlist)
+        self._max_depth = settings.max_query_depth
         self._timeout = settings.query_timeout
         if files:
             self._upload(load_store(settings, files), graph_store_url(settings))
@@ -124,7 +125,7 @@ class RemoteEngine:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        kind = check_query(query, self._allowlist).kind
+        kind = check_query(query, self._allowlist, self._max_depth).kind
         check_graph_iris(default_graph_uris, named_graph_uris)
         if base_iri:  # the SPARQL Protocol has no base parameter: say it in the query
             query = f"BASE <{base_iri}>\n{query}"

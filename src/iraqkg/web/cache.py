@@ -12,6 +12,7 @@ import io
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from iraqkg.engines.policy import may_call_service
@@ -42,7 +43,12 @@ class CachingExecutor:
         self._hits = 0
         self._misses = 0
 
-    def run(self, task: Task) -> Reply:
+    @property
+    def uncached(self) -> Executor:
+        """The executor underneath (for probes that must reach the engine)."""
+        return self._inner
+
+    def run(self, task: Task, cancelled: Callable[[], bool] | None = None) -> Reply:
         with self._lock:
             reply = self._entries.get(task)
             if reply is not None:
@@ -50,7 +56,7 @@ class CachingExecutor:
                 self._hits += 1
                 return reply
             self._misses += 1
-        reply = self._inner.run(task)
+        reply = self._inner.run(task, cancelled)
         size = len(reply.body)
         if size <= self._max_bytes // _LARGEST_SHARE and cacheable(task.query):
             with self._lock:

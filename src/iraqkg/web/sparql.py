@@ -53,7 +53,7 @@ def sparql() -> Response:
     settings = state.settings
     wanted = read_request(request, settings.max_request_bytes)
     if wanted.query is None:
-        return _describe(request.base_url, wanted.formats)
+        return _describe(state.endpoint_url, wanted.formats)
     task = Task(
         wanted.query,
         wanted.default_graph_uris,
@@ -61,10 +61,13 @@ def sparql() -> Response:
         request.headers.get("Accept"),
         wanted.formats,
         settings.max_rows,
-        request.base_url,
+        state.endpoint_url,  # never the Host header: it would flow into answers
+        settings.max_answer_bytes,
+        settings.max_query_depth,
     )
     try:
-        reply = state.executor.run(task)
+        # waitress says whether the client went away (channel_request_lookahead > 0).
+        reply = state.executor.run(task, request.environ.get("waitress.client_disconnected"))
     except Exception as exc:
         raise from_exception(exc, settings.query_timeout) from exc
     response = Response(reply.body, content_type=reply.content_type)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iraqkg.engines import Engine
-from iraqkg.engines.errors import AnswerTooLarge
+from iraqkg.engines.errors import AnswerTooLarge, EngineError, ServiceFailed
 from iraqkg.engines.formats import find_format
-from iraqkg.engines.policy import check_query
+from iraqkg.engines.policy import DEFAULT_MAX_DEPTH, check_query, may_call_service
 from iraqkg.web.negotiation import choose_format
 
 
@@ -26,6 +26,7 @@ class Task:
     max_rows: int | None = None
     base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint
     max_bytes: int | None = None  # largest answer body (EndpointSettings.max_answer_bytes)
+    max_depth: int = DEFAULT_MAX_DEPTH  # deepest { ( [ nesting (EndpointSettings.max_query_depth)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Reply:
 
 def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> Reply:
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
-    info = check_query(task.query, service_allowlist)
+    info = check_query(task.query, service_allowlist, task.max_depth)
     chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
     options = {
         "default_graph_uris": task.default_graph_uris,
@@ -48,10 +49,17 @@ def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> 
         "base_iri": task.base_iri,
     }
     native = getattr(engine, "query_native", None)
-    if native is not None:  # answers written from the engine's own terms
-        result = native(task.query, max_bytes=task.max_bytes, **options)
-    else:
-        result = engine.query(task.query, **options)
+    try:
+        if native is not None:  # answers written from the engine's own terms
+            result = native(task.query, max_bytes=task.max_bytes, **options)
+        else:
+            result = engine.query(task.query, **options)
+    except EngineError:
+        raise
+    except Exception as exc:
+        if may_call_service(task.query):  # e.g. rdflib parsing a SERVICE's garbage answer
+            raise ServiceFailed(f"a SERVICE endpoint failed or answered garbage: {exc}") from None
+        raise
     if chosen is None or find_format(result.kind, chosen.media_type) is not chosen:
         chosen = choose_format(result.kind, task.accept, task.formats)
     body = result.serialize(chosen.media_type)
