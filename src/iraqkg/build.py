@@ -188,7 +188,8 @@ def entities_per_class(asserted: Graph, inferred: Graph) -> dict[str, int]:
 
 def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: BuildSettings):
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    clean_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     started = time.perf_counter()
     try:
         # Written row by row: copying every triple into an rdflib Dataset first cost more
@@ -249,7 +250,55 @@ def _prune(out: Path, keep: int, current: str) -> None:
     builds = [p for p in out.iterdir() if p.is_dir() and (p / MANIFEST_FILE).exists()]
     builds.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for old in [p for p in builds if p.name != current][keep:]:
-        shutil.rmtree(old, ignore_errors=True)
+        if not in_use(old):  # a running server's build is never pulled from under it
+            shutil.rmtree(old, ignore_errors=True)
+
+
+STAGING_PREFIX = ".staging-"
+LEASE_PREFIX = ".serving-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _pid_in(name: str, prefix: str) -> int | None:
+    head = name[len(prefix) :].split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def clean_staging(out: Path) -> None:
+    """Remove the staging folders of builds whose process is gone (killed mid-write)."""
+    for folder in out.glob(f"{STAGING_PREFIX}*"):
+        pid = _pid_in(folder.name, STAGING_PREFIX)
+        if pid is None or not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def lease(folder: Path, pid: int | None = None) -> Path:
+    """Mark a build folder as served by process ``pid`` (default: this one): pruning
+    skips it while that process lives. Remove the file (release) when done."""
+    path = Path(folder) / f"{LEASE_PREFIX}{pid or os.getpid()}"
+    path.write_text("a running iraqkg server uses this build\n")
+    return path
+
+
+def in_use(folder: Path) -> bool:
+    """True when a live process holds a lease on this build; stale leases are removed."""
+    used = False
+    for path in Path(folder).glob(f"{LEASE_PREFIX}*"):
+        pid = _pid_in(path.name, LEASE_PREFIX)
+        if pid is not None and _alive(pid):
+            used = True
+        else:
+            path.unlink(missing_ok=True)
+    return used
 
 
 def current_id(out: Path) -> str | None:

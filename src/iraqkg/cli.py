@@ -6,6 +6,7 @@ error (bad option, unreadable or unparsable file, bad query).
 
 from __future__ import annotations
 
+import atexit
 import json
 import sys
 from pathlib import Path
@@ -14,8 +15,9 @@ import click
 
 from . import __version__
 from .build import build as run_build
+from .build import lease
 from .build import validate as run_validate
-from .cli_inputs import dataset_files, paths_from_options
+from .cli_inputs import CurrentBuildFiles, dataset_files, paths_from_options
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
 from .queries import load_named_queries
@@ -262,6 +264,39 @@ def list_queries(queries_dir: str) -> None:
     show_default=True,
     help="Named queries offered on the query page.",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public URL of /sparql behind a proxy (base IRI, links) [default: from host, port].",
+)
+@click.option(
+    "--max-answer-bytes",
+    default=EndpointSettings.max_answer_bytes,
+    show_default=True,
+    type=int,
+    help="Largest answer body; a larger answer is an error.",
+)
+@click.option(
+    "--max-query-depth",
+    default=EndpointSettings.max_query_depth,
+    show_default=True,
+    type=int,
+    help="Deepest { ( [ nesting accepted in a query.",
+)
+@click.option(
+    "--request-read-timeout",
+    default=EndpointSettings.request_read_timeout,
+    show_default=True,
+    type=float,
+    help="Seconds a client may take to send a whole request.",
+)
+@click.option(
+    "--max-connections",
+    default=EndpointSettings.max_connections,
+    show_default=True,
+    type=int,
+    help="Client connections served at once.",
+)
 def serve(
     ontology: str,
     data: str,
@@ -279,6 +314,11 @@ def serve(
     datasets: tuple[str, ...],
     get_path: str | None,
     queries_dir: str,
+    base_url: str | None,
+    max_answer_bytes: int,
+    max_query_depth: int,
+    request_read_timeout: float,
+    max_connections: int,
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
     from .engines import EngineFactory, open_engine
@@ -301,6 +341,11 @@ def serve(
             query_timeout=timeout,
             workers=workers,
             max_rows=max_rows,
+            base_url=base_url,
+            max_answer_bytes=max_answer_bytes,
+            max_query_depth=max_query_depth,
+            request_read_timeout=request_read_timeout,
+            max_connections=max_connections,
             **extra,
         )
     except ValueError as error:
@@ -321,11 +366,22 @@ def serve(
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True), nl=False)
         sys.exit(0 if response.status_code < 400 else 1)
-    factory = EngineFactory(settings, files)
+    paths = paths_from_options(ontology, data, out, sources)
+    held = None
+    fallback = None
+    if build_id is not None:  # a build: lease it so that pruning leaves it alone
+        held = lease(files[0].parent)
+        atexit.register(held.unlink, missing_ok=True)
+        fallback = CurrentBuildFiles(paths.out.resolve())
+    factory = EngineFactory(settings, files, fallback=fallback)
     factory.prepare()
     app = create_app(settings, factory, info)
     click.echo(f"serving {', '.join(map(str, files))} at http://{host}:{port}/sparql", err=True)
-    run_server(app, settings)
+    try:
+        run_server(app, settings)
+    finally:
+        if held is not None:
+            held.unlink(missing_ok=True)
 
 
 main.add_command(explain_command)

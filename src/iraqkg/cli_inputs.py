@@ -6,11 +6,13 @@ falls back to the last good build, the same way.
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from .build import build, is_stale, read_build
+from .build import build, is_stale, lease, read_build
 from .errors import IraqkgError
 from .settings import BuildSettings, Paths
 
@@ -49,3 +51,18 @@ def dataset_files(paths: Paths, datasets: tuple[str, ...]) -> tuple[list[Path], 
             )
     assert result is not None
     return [result.dataset_file], result.build_id
+
+
+@dataclass(frozen=True)
+class CurrentBuildFiles:
+    """The current build's dataset file, leased for the server (a worker's parent): what a
+    query worker loads when the build it was started on has disappeared."""
+
+    out: Path
+
+    def __call__(self) -> list[Path]:
+        result = read_build(self.out)
+        if result is None:
+            raise IraqkgError(f"no good build left in {self.out}")
+        lease(result.folder, os.getppid())
+        return [result.dataset_file]

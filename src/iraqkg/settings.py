@@ -45,6 +45,9 @@ class EndpointSettings:
     # engine=remote: Graph Store Protocol URL the dataset is uploaded to; None derives it
     # from ``endpoint`` (Oxigraph ".../query" -> ".../store", Fuseki ".../sparql" -> ".../data").
     graph_store: str | None = None
+    # engine=remote: the query parameter that tells the store its time limit, in seconds
+    # (Fuseki's "timeout"; Oxigraph ignores it); None sends none.
+    remote_timeout_param: str | None = "timeout"
     # Seconds before a query is stopped (1..300).
     query_timeout: float = 10.0
     # Most result rows returned for one SELECT (1..1_000_000).

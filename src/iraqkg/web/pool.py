@@ -222,6 +222,10 @@ class ProcessPool:
                 self._slow_lane.release()
 
     def _run(self, task: Task, cancelled: Callable[[], bool] | None) -> Reply:
+        with self._lock:
+            none_left = not self._workers
+        if none_left:  # every replacement failed: say so now rather than after queue_timeout
+            raise EngineUnavailable("no query worker is running: the dataset cannot be loaded")
         try:
             worker = self._idle.get(timeout=self._settings.queue_timeout)
         except queue.Empty:
