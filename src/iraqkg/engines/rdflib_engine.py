@@ -19,9 +19,14 @@ from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
-from iraqkg.engines.errors import DatasetError, QueryRefused, QuerySyntaxError
+from iraqkg.engines.errors import DatasetError, QueryRefused, QuerySyntaxError, ServiceFailed
 from iraqkg.engines.loading import check_files, file_kind
-from iraqkg.engines.policy import check_graph_iris, check_query, parse_with_rdflib
+from iraqkg.engines.policy import (
+    check_graph_iris,
+    check_query,
+    may_call_service,
+    parse_with_rdflib,
+)
 from iraqkg.engines.result import QueryResult
 from iraqkg.settings import EndpointSettings
 
@@ -121,6 +126,10 @@ class RdflibEngine:
         except (QueryRefused, QuerySyntaxError):
             raise
         except Exception as exc:  # rdflib evaluation errors have no common base class
+            if may_call_service(query):  # e.g. the SERVICE answered something unparsable
+                raise ServiceFailed(
+                    f"a SERVICE endpoint failed or answered garbage: {exc}"
+                ) from None
             message = f"rdflib could not evaluate the query: {exc}"
             raise QueryRefused(message, "evaluation_error") from None
 
