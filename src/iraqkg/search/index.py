@@ -85,12 +85,19 @@ class SearchIndex:
             for word in key.folded.split():
                 by_folded_word[word].add(i)
         self.by_iri = {e.iri: i for i, e in enumerate(self.entities)}
+        self._by_entity: dict[int, list[int]] = defaultdict(list)
+        for i, key in enumerate(self.keys):
+            self._by_entity[key.entity].append(i)
         self.by_folded, self.by_skeleton = dict(by_folded), dict(by_skeleton)
         self.by_word, self.by_folded_word = dict(by_word), dict(by_folded_word)
         self.plains = [k.plain for k in self.keys]
         self.skeletons = [k.skeleton for k in self.keys]
         self.folded_words = sorted(by_folded_word)
         self.vocabulary = self.folded_words
+
+    def keys_of(self, entity: int) -> list[Key]:
+        """Every name of entity number ``entity``."""
+        return [self.keys[i] for i in self._by_entity.get(entity, ())]
 
     def __len__(self) -> int:
         return len(self.entities)

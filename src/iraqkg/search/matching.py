@@ -65,7 +65,7 @@ def _allowed_typos(length: int) -> int:
 
 
 @dataclass(frozen=True)
-class _Query:
+class Query:
     folded: str
     plain: str
     skeleton: str
@@ -73,14 +73,14 @@ class _Query:
     plain_words: tuple[str, ...]
 
     @classmethod
-    def of(cls, text: str) -> _Query:
+    def of(cls, text: str) -> Query:
         folded = fold(text[:MAX_QUERY])
         kept = tuple(words(folded)) if folded else ()
         found = tuple(skeleton_word(w) for w in kept)
         return cls(folded, " ".join(kept), " ".join(found), found, kept)
 
 
-def _word_score(query: _Query, key: Key) -> tuple[float, str] | None:
+def _word_score(query: Query, key: Key) -> tuple[float, str] | None:
     """Every query word is a word of the name: same skeleton, or a typo away."""
     if not query.words or not key.words or len(query.words) > len(key.words):
         return None
@@ -101,7 +101,7 @@ def _word_score(query: _Query, key: Key) -> tuple[float, str] | None:
     return 75 + 20 * share, "words"
 
 
-def score(query: _Query, key: Key) -> tuple[float, str]:
+def score(query: Query, key: Key) -> tuple[float, str]:
     """The score of one name and how it matched (0 and "" when it does not)."""
     if not query.folded:
         return 0.0, ""
@@ -132,7 +132,7 @@ def score(query: _Query, key: Key) -> tuple[float, str]:
     return best
 
 
-def _candidates(index: SearchIndex, query: _Query) -> set[int]:
+def _candidates(index: SearchIndex, query: Query) -> set[int]:
     found: set[int] = set()
     found.update(index.by_folded.get(query.plain, ()))
     found.update(index.by_skeleton.get(query.skeleton, ()))
@@ -196,7 +196,7 @@ def search(
     """The entities whose names match ``text``, best first, at most ``limit``.
 
     ``types``: class IRIs; an entity qualifies if it is of one of them or of a subclass."""
-    query = _Query.of(text)
+    query = Query.of(text)
     if not query.folded:
         return []
     allowed = _allowed(index, types)
@@ -224,7 +224,7 @@ def suggest(
 ) -> list[Hit]:
     """As-you-type: names that start with ``prefix`` (or a word of them that does), then the
     tolerant matches of :func:`search` for what is typed so far."""
-    query = _Query.of(prefix)
+    query = Query.of(prefix)
     if not query.folded:
         return []
     allowed = _allowed(index, types)
