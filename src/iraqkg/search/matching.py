@@ -81,23 +81,27 @@ class Query:
 
 
 def _word_score(query: Query, key: Key) -> tuple[float, str] | None:
-    """Every query word is a word of the name: same skeleton, or a typo away."""
+    """Every query word is a word of the name: same skeleton, a typo away, or the start of
+    one (three letters or more: "Kata" for Kata'ib)."""
     if not query.words or not key.words or len(query.words) > len(key.words):
         return None
     names = set(key.words)
     plains = key.plain.split()
-    typos = 0
+    typos = prefixes = 0
     for word, written in zip(query.words, query.plain_words, strict=True):
         if (word in names and len(word) >= 3) or written in plains:
             continue
         allowed = _allowed_typos(len(written))
         best = min((Levenshtein.distance(written, n) for n in plains), default=99)
-        if best > allowed:
+        if best <= allowed:
+            typos += best
+        elif len(written) >= 3 and any(n.startswith(written) for n in plains):
+            prefixes += 1
+        else:
             return None
-        typos += best
     share = len(query.words) / len(key.words)
-    if typos:
-        return 65 + 20 * share - 3 * typos, "typo"
+    if typos or prefixes:
+        return 65 + 20 * share - 3 * typos - 5 * prefixes, "typo" if typos else "prefix"
     return 75 + 20 * share, "words"
 
 
@@ -138,6 +142,12 @@ def _candidates(index: SearchIndex, query: Query) -> set[int]:
     found.update(index.by_skeleton.get(query.skeleton, ()))
     for word, written in zip(query.words, query.plain_words, strict=True):
         found.update(index.by_word.get(word, ()))
+        if len(written) >= 3:
+            start = bisect.bisect_left(index.folded_words, written)
+            for near in index.folded_words[start : start + 200]:
+                if not near.startswith(written):
+                    break
+                found.update(index.by_folded_word[near])
         allowed = _allowed_typos(len(written))
         if allowed:
             for near, _, _ in process.extract(

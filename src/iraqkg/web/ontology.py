@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from flask import Blueprint, Response, current_app, url_for
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal
 from rdflib.term import Node
 
 from iraqkg.explain import short
@@ -54,7 +54,11 @@ _INFERRED_EXAMPLES = f"""SELECT ?p ?s (MIN(?o) AS ?example) WHERE {{
 }} GROUP BY ?p ?s"""
 _CLASS_EXAMPLES = f"""SELECT ?c (MIN(?e) AS ?example) WHERE {{
   GRAPH ?g {{ ?e a ?c }}
-  FILTER(STRSTARTS(STR(?c), "{IKG}") && ?g != <{ONTOLOGY_GRAPH}> && isIRI(?e))
+  FILTER(STRSTARTS(STR(?c), "{IKG}") && ?g NOT IN (<{ONTOLOGY_GRAPH}>, <{INFERRED_GRAPH}>)
+         && isIRI(?e))
+}} GROUP BY ?c"""
+_INFERRED_CLASS_EXAMPLES = f"""SELECT ?c (MIN(?e) AS ?example) WHERE {{
+  GRAPH <{INFERRED_GRAPH}> {{ ?e a ?c }} FILTER(STRSTARTS(STR(?c), "{IKG}") && isIRI(?e))
 }} GROUP BY ?c"""
 
 
@@ -65,7 +69,7 @@ def _term(node: Node) -> dict[str, Any]:
     return {"term": short(node), "iri": str(node), "href": entity_path(node)}
 
 
-def _examples() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+def _examples() -> tuple[dict[str, dict[str, Any]], dict[str, tuple[dict[str, Any], bool]]]:
     properties: dict[str, dict[str, Any]] = {}
     for query, inferred in ((_PROPERTY_EXAMPLES, False), (_INFERRED_EXAMPLES, True)):
         for row in run_select(query):
@@ -78,10 +82,11 @@ def _examples() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
                 "object": _term(row["example"]),
                 "inferred": inferred,
             }
-    classes = {}
-    for row in run_select(_CLASS_EXAMPLES):
-        if "example" in row:
-            classes[str(row["c"])] = _term(row["example"])
+    classes: dict[str, tuple[dict[str, Any], bool]] = {}
+    for query, inferred in ((_CLASS_EXAMPLES, False), (_INFERRED_CLASS_EXAMPLES, True)):
+        for row in run_select(query):
+            if "example" in row and str(row["c"]) not in classes:
+                classes[str(row["c"])] = (_term(row["example"]), inferred)
     return properties, classes
 
 
@@ -111,17 +116,14 @@ def vocabulary_data() -> dict[str, Any]:
                     None
                     if member is None
                     else {
-                        "subject": member,
-                        "predicate": {"term": "a", "iri": str(URIRef(_RDF_TYPE))},
+                        "subject": member[0],
+                        "predicate": {"term": "a", "iri": str(RDF.type)},
                         "object": {"term": cls["term"], "iri": cls["iri"], "href": None},
-                        "inferred": False,
+                        "inferred": member[1],
                     }
                 )
             current_app.extensions[_KEY] = found
     return found
-
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @bp.get("/ontology")
