@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rdflib import Dataset
+from rdflib.util import guess_format
 
 from iraqkg.export import rdf, tables
 from iraqkg.export.network import Network, network_from_file
@@ -47,7 +48,7 @@ class ExportSource:
     def dataset(self) -> Dataset:
         if self._dataset is None:
             self._dataset = Dataset()
-            self._dataset.parse(self.path, format="nquads")
+            self._dataset.parse(self.path, format=guess_format(str(self.path)) or "nquads")
         return self._dataset
 
     def network(self) -> Network:
