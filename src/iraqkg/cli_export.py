@@ -53,6 +53,10 @@ def export_command(
     paths = paths_from_options(ontology, data, out, sources)
     try:
         [file], _ = dataset_files(paths, (dataset,) if dataset else ())
+    except IraqkgError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    try:
         if output is None:
             if FORMATS[format_name].files:
                 click.echo(
