@@ -289,7 +289,7 @@ def test_csv_is_a_nodes_table_and_an_edges_table(network, dataset_file, tmp_path
         _edge_multiset(network.graph)
     )
     (row,) = [r for r in edges if r["statement"] == MUHANDIS_PMF]
-    assert row["source_document"] == "id:source-001" and row["paragraph"] == "8"
+    assert row["document"] == "id:source-001" and row["paragraph"] == "8"
 
 
 def test_svg_is_deterministic_and_links_every_node(network, dataset_file):

@@ -221,7 +221,7 @@ def _record_attributes(rows: list[dict[str, Node]]) -> dict[str, object]:
     first = rows[0]
     attrs: dict[str, object] = {"statement": short(first["st"])}
     if first.get("source") is not None:
-        attrs["source"] = short(first["source"])
+        attrs["document"] = short(first["source"])
     if first.get("paragraph") is not None:
         attrs["paragraph"] = int(first["paragraph"])
     for var, name in (("start", "start"), ("end", "end"), ("point", "point_in_time")):

@@ -354,8 +354,8 @@ def _edge(
 def _describe(data: dict) -> str:
     status = str(data.get("status", ""))
     parts = [status.lower()]
-    if data.get("source"):
-        parts.append(f"{data['source']} ¶{data.get('paragraph', '?')}")
+    if data.get("document"):
+        parts.append(f"{data['document']} ¶{data.get('paragraph', '?')}")
     validity = data.get("validity")
     if validity and validity != "../..":
         parts.append(f"valid {validity}")

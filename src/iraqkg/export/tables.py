@@ -30,7 +30,7 @@ EDGE_COLUMNS = (
     "end",
     "point_in_time",
     "statement",
-    "source_document",
+    "document",
     "paragraph",
     "according_to",
     "inference",
@@ -57,16 +57,12 @@ def nodes_csv(graph: nx.MultiDiGraph) -> str:
 
 
 def edges_csv(graph: nx.MultiDiGraph) -> str:
-    """One row per edge. The statement's ``source`` attribute is ``source_document`` here,
-    since ``source`` names the edge's first node (as Gephi reads it)."""
+    """One row per edge: ``source`` and ``target`` are its ends (as Gephi reads them)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, EDGE_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        row = {k: value for k, value in data.items() if k != "source"}
-        if "source" in data:
-            row["source_document"] = data["source"]
-        writer.writerow({**row, "source": u, "target": v, "key": key})
+        writer.writerow({**data, "source": u, "target": v, "key": key})
     return buffer.getvalue()
 
 

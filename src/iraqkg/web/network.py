@@ -204,7 +204,17 @@ def _download(body: bytes, content_type: str, name: str) -> Response:
 def _edges_json(graph) -> list[dict[str, Any]]:
     found = []
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        found.append({"source": u, "target": v, "key": key, **data, "href": edge_href(u, v, data)})
+        found.append(
+            {
+                "source": u,
+                "target": v,
+                "key": key,
+                **data,
+                "href": edge_href(u, v, data),
+                "source_href": node_href(u),
+                "target_href": node_href(v),
+            }
+        )
     return found
 
 
@@ -247,6 +257,7 @@ def network(ext: str | None = None) -> Response:
             statuses=sorted(ALL_STATUSES),
             actors=sorted((d.get("label", n), n[3:]) for n, d in found.graph.nodes(data=True)),
             edges=_edges_json(graph),
+            node_labels={n: d.get("label", n) for n, d in graph.nodes(data=True)},
             formats=_formats(),
             max_depth=MAX_DEPTH,
         )
