@@ -17,6 +17,7 @@ from . import __version__
 from .build import build as run_build
 from .build import lease
 from .build import validate as run_validate
+from .cli_export import export_command
 from .cli_inputs import CurrentBuildFiles, dataset_files, paths_from_options
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
@@ -385,6 +386,7 @@ def serve(
 
 
 main.add_command(explain_command)
+main.add_command(export_command)
 
 
 if __name__ == "__main__":
