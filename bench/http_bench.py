@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -180,9 +181,20 @@ def run_wrk(wrk: str, url: str, bodies: Path, mode: str, connections: int, secon
     }
 
 
-def check_answers(url: str, queries: list[str]) -> None:
-    """Every query of the mix answers 200 before it is timed (a fast error is no result)."""
+def port_free(port: int) -> None:
+    """Refuse to measure a stray server that already holds the port."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            raise SystemExit(f"port {port} is in use: stop whatever listens there") from None
+
+
+def check_answers(url: str, queries: list[str]) -> list[int]:
+    """Every query of the mix answers 200 before it is timed (a fast error is no result);
+    returns the answers' sizes, compared between servers (same data, same answers)."""
     parts = urllib.parse.urlsplit(url)
+    sizes = []
     for query in queries:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         body = urllib.parse.urlencode({"query": query})
@@ -193,12 +205,17 @@ def check_answers(url: str, queries: list[str]) -> None:
         text = response.read()
         if response.status != 200:
             raise RuntimeError(f"{url} answered {response.status} to {query[:80]}: {text[:200]}")
+        doc = json.loads(text)
+        sizes.append(len(doc["results"]["bindings"]) if "results" in doc else int(doc["boolean"]))
+    return sizes
 
 
-def measure(wrk: str, url: str, mixes: dict, modes: list[str], args) -> dict:
+def measure(wrk: str, url: str, mixes: dict, modes: list[str], args, sizes: dict) -> dict:
     out: dict = {}
     for mix, (queries, bodies) in mixes.items():
-        check_answers(url, queries)  # also warms the answer cache for "cached"
+        found = check_answers(url, queries)  # also warms the answer cache for "cached"
+        if sizes.setdefault(mix, found) != found:
+            raise SystemExit(f"the servers disagree on the {mix} mix: {sizes[mix]} vs {found}")
         for mode in modes:
             run_wrk(wrk, url, bodies, mode, 4, 1)  # warm-up
             out[f"{mix}/{mode}"] = [
@@ -286,12 +303,16 @@ def main() -> None:
         queries = {"short": short_mix(), "named": named_mix(ROOT / "queries")}
         mixes = {m: (queries[m], bodies_file(queries[m], Path(tmp), m)) for m in args.mixes}
         servers: dict = {}
+        sizes: dict = {}
+        port_free(args.port)
+        if not args.no_oxigraph:
+            port_free(args.oxigraph_port)
         with iraqkg_server(dataset, args.port, args.workers) as info:
-            info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"], args)
+            info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"], args, sizes)
         servers["iraqkg"] = info
         if not args.no_oxigraph:
             with oxigraph_server(dataset, args.oxigraph_port) as info:
-                info["runs"] = measure(wrk, info["url"], mixes, ["uncached"], args)
+                info["runs"] = measure(wrk, info["url"], mixes, ["uncached"], args, sizes)
             servers["oxigraph-server"] = info
     for server in servers.values():
         server.pop("pid", None)
