@@ -164,7 +164,7 @@ def oxigraph_server(dataset: Path, port: int) -> Iterator[dict]:
 
 def run_wrk(wrk: str, url: str, bodies: Path, mode: str, connections: int, seconds: float) -> dict:
     threads = min(2, connections)
-    command = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s",
+    command = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
                "--timeout", "30s", "-s", str(ROOT / "bench" / "http_bench.lua"), url,
                "--", str(bodies), mode]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True)

@@ -11,6 +11,7 @@ import contextlib
 import http.server
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -449,3 +450,19 @@ def test_serve_start_to_first_answer_port_is_bound_once(tmp_path) -> None:
     finally:
         server.terminate()
         server.wait(20)
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian package) is not installed")
+def test_cheap_queries_keep_a_latency_band_beside_pathological_ones() -> None:
+    """A bounded load test on loopback with wrk: bench/fairness_bench.py, 5 s."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from fairness_bench import run
+
+    doc = run(seconds=5, port=free_port(), timeout=2.0, cheap_connections=4)
+    cheap, bad = doc["cheap"], doc["pathological"]
+    assert cheap["errors"] == 0 and cheap["requests"] > 50
+    # a band, generous for a shared machine: without the slow-query lane this was seconds
+    assert cheap["p99_ms"] < 1500
+    assert bad["requests"] > 0 and bad["errors"] == bad["requests"]  # all refused or timed out
+    assert doc["rss_after_mb"] < doc["rss_before_mb"] + 100  # memory flat
+    assert doc["workers_left"] == []

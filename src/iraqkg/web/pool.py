@@ -137,6 +137,7 @@ class ProcessPool:
         self._spawner = ThreadPoolExecutor(1, thread_name_prefix="iraqkg-spawner")
         self._slow: OrderedDict[str, float] = OrderedDict()
         self._slow_lane = threading.Semaphore(1)
+        self._replacing = 0  # workers being replaced: the pool is below strength
         prepare = getattr(factory, "prepare", None)
         if callable(prepare):
             prepare()  # once, in the parent (e.g. upload the dataset to a remote store)
@@ -160,11 +161,19 @@ class ProcessPool:
         """Kill a worker and start its replacement in the background."""
         with self._lock:
             self._workers.discard(worker)
+            self._replacing += 1
         worker.kill()
         if not self._closed:
             threading.Thread(target=self._replace, name="iraqkg-replace", daemon=True).start()
 
     def _replace(self) -> None:
+        try:
+            self._replace_once()
+        finally:
+            with self._lock:
+                self._replacing -= 1
+
+    def _replace_once(self) -> None:
         for delay in _RESTART_DELAYS:
             time.sleep(delay)
             if self._closed:
@@ -209,11 +218,14 @@ class ProcessPool:
         if self._closed:
             raise EngineUnavailable("the query pool is closed")
         slow = self._known_slow(task)
-        if slow and not self._slow_lane.acquire(blocking=False):
+        # A known slow query runs only on a pool at full strength, one at a time: it never
+        # takes the last worker while another is being replaced.
+        if slow and (self._replacing or not self._slow_lane.acquire(blocking=False)):
             self._stats["slow_refused"] += 1
             raise WorkersBusy(
                 f"this query exceeded the time limit within the last "
-                f"{self._settings.slow_query_memory:g} s; one such query runs at a time"
+                f"{self._settings.slow_query_memory:g} s; one such query runs at a time, "
+                "and only while every worker is up"
             )
         try:
             return self._run(task, cancelled)
