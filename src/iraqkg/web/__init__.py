@@ -60,6 +60,7 @@ def create_app(
         explanations,
         health,
         home,
+        network,
         ontology,
         reconcile,
         search,
@@ -91,6 +92,7 @@ def create_app(
         search.bp,
         reconcile.bp,
         ontology.bp,
+        network.bp,
     ):
         app.register_blueprint(blueprint)
     install_error_handlers(app)
