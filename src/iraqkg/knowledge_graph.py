@@ -35,6 +35,8 @@ from .queries import NamedQuery, load_named_queries
 from .rows import Rows
 from .settings import EndpointSettings
 
+_PREFIX_ITEMS = tuple(PREFIXES.items())
+
 
 class KnowledgeGraph:
     """A dataset loaded into an embedded pyoxigraph store, with the named queries."""
@@ -64,7 +66,7 @@ class KnowledgeGraph:
 
         Raises QuerySyntaxError (with line and column) or QueryRefused (an update, or a
         SERVICE outside the allowlist)."""
-        check_query(sparql, self._allowlist)
+        check_query(sparql, self._allowlist, prefixes=_PREFIX_ITEMS)
         try:
             answer = self._store.query(sparql, prefixes=PREFIXES)
             if isinstance(answer, ox.QueryBoolean):
