@@ -124,7 +124,10 @@ def test_service_bypasses_are_refused_and_never_fetched(
     query = template.format(sentinel=url, allowed=allowed_remote)
     response = run(fed_client, query)
     assert response.status_code == 400, response.data
-    assert response.json["error"] == "service_refused"
+    engine = fed_client.application.extensions["iraqkg"].executor.info.name
+    # rdflib's parser cannot read some of them at all: a syntax error, equally refused
+    codes = ("service_refused", "syntax_error") if engine == "rdflib" else ("service_refused",)
+    assert response.json["error"] in codes
     assert hits == []
 
 
