@@ -91,6 +91,23 @@ def build(ontology: str, data: str, out: str, sources: str | None, force: bool) 
     click.echo("seconds:  " + ", ".join(f"{s} {t:.3f}" for s, t in result.seconds.items()))
 
 
+def _routes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """--service-rewrite IRI=URL values as (IRI, URL) pairs (a usage error otherwise)."""
+    from .engines.services import parse_route
+
+    try:
+        return tuple(parse_route(v) for v in values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _endpoint_settings(**values) -> EndpointSettings:
+    try:
+        return EndpointSettings(**values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
@@ -103,6 +120,14 @@ def build(ontology: str, data: str, out: str, sources: str | None, force: bool) 
 @out_option
 @sources_option
 @click.option("--dataset", "datasets", multiple=True, help="Query these RDF files instead.")
+@click.option(
+    "--service-rewrite",
+    "service_rewrite",
+    multiple=True,
+    metavar="IRI=URL",
+    help="Call URL where a SERVICE clause names IRI (an allowlisted endpoint; repeatable), "
+    "e.g. a Wikidata mirror.",
+)
 def query(
     query: str,
     fmt: str,
@@ -113,14 +138,16 @@ def query(
     out: str,
     sources: str | None,
     datasets: tuple[str, ...],
+    service_rewrite: tuple[str, ...],
 ) -> None:
     """Run QUERY (a named query, a .rq file, or - for stdin) on the current build."""
     from .engines import open_engine
 
     text = _query_text(query, params, Path(queries_dir))
+    settings = _endpoint_settings(service_rewrite=_routes(service_rewrite))
     try:
         files, _ = dataset_files(paths_from_options(ontology, data, out, sources), datasets)
-        engine = open_engine(EndpointSettings(), files)
+        engine = open_engine(settings, files)
         try:
             result = engine.query(text)
         finally:
@@ -193,6 +220,8 @@ def list_queries(queries_dir: str) -> None:
     """List the named queries with the question each answers."""
     for name, named in load_named_queries(Path(queries_dir)).items():
         params = f"  [params: {', '.join(named.parameters)}]" if named.parameters else ""
+        if named.services:
+            params += f"  [calls: {', '.join(named.services)}]"
         click.echo(f"{name}: {named.title}{params}\n    {named.question}")
 
 
@@ -238,6 +267,14 @@ def list_queries(queries_dir: str) -> None:
     help="An endpoint SERVICE may call (repeatable) [default: the Wikidata Query Service].",
 )
 @click.option(
+    "--service-rewrite",
+    "service_rewrite",
+    multiple=True,
+    metavar="IRI=URL",
+    help="Call URL where a SERVICE clause names IRI (an allowlisted endpoint; repeatable), "
+    "e.g. a Wikidata mirror.",
+)
+@click.option(
     "--cors-origin",
     "cors_origins",
     multiple=True,
@@ -275,6 +312,7 @@ def serve(
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
+    service_rewrite: tuple[str, ...],
     cors_origins: tuple[str, ...],
     datasets: tuple[str, ...],
     get_path: str | None,
@@ -291,6 +329,8 @@ def serve(
         extra = {}
         if allow_service:
             extra["service_allowlist"] = tuple(allow_service)
+        if service_rewrite:
+            extra["service_rewrite"] = _routes(service_rewrite)
         if cors_origins:
             extra["cors_origins"] = () if cors_origins == ("none",) else tuple(cors_origins)
         settings = EndpointSettings(

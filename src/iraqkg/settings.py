@@ -65,6 +65,10 @@ class EndpointSettings:
     cors_origins: tuple[str, ...] = ("*",)
     # Endpoints a SERVICE clause may call; anything else is refused before any fetch.
     service_allowlist: tuple[str, ...] = field(default=(WIKIDATA_QUERY_SERVICE,))
+    # (SERVICE IRI, URL) pairs: a SERVICE clause naming the IRI calls the URL instead (a
+    # Wikidata mirror, a local test server). The IRI must be on the allowlist, which is
+    # checked against the query as written; clients cannot name the URL itself.
+    service_rewrite: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         limits = {
@@ -85,3 +89,6 @@ class EndpointSettings:
             raise ValueError(f"setting engine={self.engine!r}: use oxigraph, rdflib or remote")
         if self.engine == "remote" and not self.endpoint:
             raise ValueError("setting engine=remote needs endpoint=URL")
+        from iraqkg.engines.services import check_routes  # the rule lives with the routing
+
+        check_routes(self.service_rewrite, self.service_allowlist)
