@@ -18,6 +18,7 @@ from .build import validate as run_validate
 from .cli_inputs import dataset_files, paths_from_options
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
+from .link_cli import link_command
 from .queries import load_named_queries
 from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
@@ -369,6 +370,7 @@ def serve(
 
 
 main.add_command(explain_command)
+main.add_command(link_command)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,26 @@ class BuildSettings:
 
 
 @dataclass(frozen=True)
+class LinkSettings:
+    """How ``iraqkg link`` reconciles entities against a Wikidata dump."""
+
+    # Lowest score (0..100) a candidate needs to be listed.
+    threshold: float = 85.0
+    # Candidates kept per entity (1..100).
+    top: int = 5
+    # Languages preferred when two names score the same (all languages are compared).
+    languages: tuple[str, ...] = ("en", "ar")
+    # Skip, unparsed, dump lines whose labels share no word with any name of ours.
+    prefilter: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.threshold <= 100:
+            raise ValueError(f"setting threshold={self.threshold} is outside 0..100")
+        if not 1 <= self.top <= 100:
+            raise ValueError(f"setting top={self.top} is outside 1..100")
+
+
+@dataclass(frozen=True)
 class EndpointSettings:
     """The SPARQL endpoint's behaviour and limits (documented in the README)."""
 
