@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .cli_inputs import data_option, ontology_option, project_from_options
 from .errors import IraqkgError
 from .settings import LinkSettings
 
@@ -24,8 +25,8 @@ from .settings import LinkSettings
     show_default=True,
     help="Review file to write: JSON lines, or TSV when it ends in .tsv.",
 )
-@click.option("--ontology", default="ontology", show_default=True, help="Ontology folder.")
-@click.option("--data", default="data", show_default=True, help="Data folder.")
+@ontology_option
+@data_option
 @click.option(
     "--types",
     default=None,
@@ -56,8 +57,8 @@ from .settings import LinkSettings
 def link_command(
     dump: str,
     review: str,
-    ontology: str,
-    data: str,
+    ontology: str | None,
+    data: str | None,
     types: str | None,
     threshold: float,
     top: int,
@@ -84,6 +85,7 @@ def link_command(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     path = Path(dump)
+    project = project_from_options(ontology, data)
     try:
         size = path.stat().st_size if path.is_file() else 0
         with click.progressbar(
@@ -93,7 +95,9 @@ def link_command(
             def advance(done: int) -> None:
                 bar.update(done - bar.pos)
 
-            candidates = reconcile_dump(path, ontology, data, settings, types, advance)
+            candidates = reconcile_dump(
+                path, project.ontology, project.data, settings, types, advance
+            )
         count = write_review_file(candidates, Path(review))
     except IraqkgError as error:
         click.echo(f"error: {error}", err=True)

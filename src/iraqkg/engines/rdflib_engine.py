@@ -94,7 +94,7 @@ class RdflibEngine:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist)
+        check_query(query, self._allowlist, "rdflib")
         check_graph_iris(default_graph_uris, named_graph_uris)
         query = route_services(query, self._routes)  # after the allowlist check
         parsed = parse_with_rdflib(query, base_iri)

@@ -22,6 +22,7 @@ syntax: those become spaces.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -164,6 +165,17 @@ def _as_graph(dataset: Path | str | Graph) -> Graph:
     for s, p, o, _ in source.quads((None, None, None, None)):
         merged.add((s, p, o))
     return merged
+
+
+def write(source, out: IO[bytes]) -> None:
+    """The ``iraqkg export quickstatements`` writer: an ``iraqkg.export.ExportSource``
+    (its parsed dataset) to a binary stream, UTF-8."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+    try:
+        write_quickstatements(source.dataset(), text)
+    finally:
+        text.flush()
+        text.detach()
 
 
 def write_quickstatements(dataset: Path | str | Graph, out: IO[str]) -> int:
