@@ -224,3 +224,16 @@ def test_a_dataset_and_a_file_give_the_same_lines(synthetic, tmp_path):
         graph.add(triple)
     dataset.serialize(path, format="nquads")
     assert lines_of(path) == lines_of(dataset) == lines_of(synthetic)
+
+
+def test_the_readme_shows_real_lines_and_count(built_dataset_file):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Wikidata", 1)[1].split("\n## ", 1)[0]
+    shown = section.split("QuickStatements.**", 1)[1].split("```text\n", 1)[1].split("```")[0]
+    out = io.StringIO()
+    count = write_quickstatements(built_dataset_file, out)
+    written = set(out.getvalue().splitlines())
+    assert shown.strip() and set(shown.strip().splitlines()) <= written
+    assert f"that is {count} lines" in " ".join(section.split())
