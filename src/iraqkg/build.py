@@ -27,7 +27,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
-from . import __version__
+from . import __version__, periods
 from .errors import InputError, ValidationFailed, Violation
 from .inferences import inference_records
 from .loading import LoadedFiles, load_folder, new_graph, parse_file, rdf_files
@@ -125,6 +125,7 @@ def check(inputs: Inputs, views: Views, paths: Paths, settings: BuildSettings) -
     """Every violation of the data contract, each with the file it was written in."""
     data = inputs.data
     found = authoring_violations(data.graph, data.where)
+    found += periods.violations(data.graph, data.where)
     graphs = [views.asserted, views.provenance, inputs.ontology]
     for v in shacl_violations(graphs, inputs.shapes):
         found.append(Violation(v.focus, v.path, v.message, data.where(URIRef(v.focus))))

@@ -38,7 +38,9 @@ from .namespaces import (
 )
 from .reasoning import Reasoning, reason
 from .statements import STATUSES, statements
-from .temporal import ALWAYS, Validity, as_dates, validities
+from .temporal import ALWAYS, TimeContext, Validity, as_dates, time_context, validities
+from .tenure import RULE as SUCCESSION_RULE
+from .tenure import Succession
 
 MAX_DEPTH = 24  # derivations are well-founded; this only bounds pathological trees
 
@@ -121,9 +123,19 @@ class Explainer:
         return cls(*graphs)
 
     @cached_property
+    def time(self) -> TimeContext:
+        return time_context(self.provenance, self.asserted)
+
+    @cached_property
     def validity(self) -> dict[Triple, Validity]:
         assert self.reasoning.closure is not None
-        return validities(self.reasoning.closure, self.derived_from, self.provenance)
+        return validities(
+            self.reasoning.closure, self.derived_from, self.provenance, context=self.time
+        )
+
+    @cached_property
+    def ended_by(self) -> dict[Node, Succession]:
+        return {succession.ended: succession for succession in self.time.successions}
 
     def label(self, node: Node) -> str:
         for graph, predicate in (
@@ -216,6 +228,21 @@ class Explainer:
         according = [self.label(a) for a in prov.objects(iri, IKG.accordingTo)]
         if according:
             found["according_to"] = according
+        if prov.value(iri, IKG.ended) is not None:
+            found["ended"] = True  # the source says it is over
+        succession = self.ended_by.get(iri)
+        if succession is not None:
+            found["ended_by"] = {
+                "rule": SUCCESSION_RULE,
+                "reading": (
+                    f"{self.label(succession.office)} has one holder at a time: "
+                    f"{self.label(succession.successor)}'s term began by "
+                    f"{succession.until.isoformat()}, so this term ended by then"
+                ),
+                "successor": self.label(succession.successor),
+                "statement": short(succession.by),
+                "until": succession.until.isoformat(),
+            }
         return found
 
     def _axiom(self, axiom: Triple, rule: str) -> str:

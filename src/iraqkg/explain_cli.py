@@ -52,7 +52,19 @@ def render_text(node: dict, prefix: str = "", last: bool = True, root: bool = Tr
         status = "" if record["status"] == "Reported" else f"{record['status']}, "
         lines.append(f"{child}   {status}{where}: “{record['quote']}”")
         times = [f"{k} {record[k]}" for k in ("start", "end", "point_in_time") if k in record]
+        if record.get("ended"):
+            times.append("ended (the source says it is over)")
         lines.append(f"{child}     {record['statement']}{'  ' + ', '.join(times) if times else ''}")
+        ended = record.get("ended_by")
+        if ended:
+            lines.append(
+                f"{child}     ended by {ended['rule']}: {ended['reading']} ({ended['statement']})"
+            )
+        for other in record.get("contested_by", []):
+            lines.append(
+                f"{child}     contested: {other['source']} paragraph {other['paragraph']} "
+                f"says otherwise: “{other['quote']}” ({other['statement']})"
+            )
     if how == "absent":
         lines.append(f"{child}   {node['message']}")
     premises = node.get("premises", [])
