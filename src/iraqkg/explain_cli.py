@@ -44,9 +44,18 @@ def render_text(node: dict, prefix: str = "", last: bool = True, root: bool = Tr
     branch = "" if root else ("└─ " if last else "├─ ")
     child = prefix + ("" if root else ("   " if last else "│  "))
     how = node["how"]
-    lines = [f"{prefix}{branch}{_line(node)}  [{how}; valid: {describe_validity(node['valid'])}]"]
+    label = (
+        "inferred through a contested premise"
+        if how == "inferred" and node.get("contested")
+        else how
+    )
+    lines = [f"{prefix}{branch}{_line(node)}  [{label}; valid: {describe_validity(node['valid'])}]"]
     if how == "inferred":
         lines.append(f"{child}   by {node['rule']}: {node['reading']}  ({node['axiom']})")
+    if node.get("rests_on_contested"):
+        lines.append(f"{child}   rests on contested: {', '.join(node['rests_on_contested'])}")
+    if how == "contested":
+        lines.append(f"{child}   {node['message']}")
     for record in node.get("statements", []):
         where = f"{record['source']} ({record['file']}) paragraph {record['paragraph']}"
         status = "" if record["status"] == "Reported" else f"{record['status']}, "

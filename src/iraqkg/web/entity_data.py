@@ -15,7 +15,15 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from iraqkg.explain import short
-from iraqkg.namespaces import ASSERTED_GRAPH, ID, IKG, INFERRED_GRAPH, PROVENANCE_GRAPH, WD
+from iraqkg.namespaces import (
+    ASSERTED_GRAPH,
+    CONTESTED_GRAPH,
+    ID,
+    IKG,
+    INFERRED_GRAPH,
+    PROVENANCE_GRAPH,
+    WD,
+)
 from iraqkg.web.pages import entity_path, explain_path, run_graph, run_select
 from iraqkg.web.tasks import Reply
 
@@ -41,6 +49,9 @@ _QUALIFIERS = {
     IKG.end: "end",
     IKG.pointInTime: "point_in_time",
     IKG.note: "note",
+    IKG.negated: "negated",
+    IKG.ended: "ended",
+    IKG.contested: "contested",
 }
 
 
@@ -62,6 +73,68 @@ def _records(iri: URIRef) -> list[dict[str, Node]]:
   }}
 }}"""
     )
+
+
+def _contests(iri: URIRef) -> list[dict[str, Node]]:
+    """Contests naming the entity (either end), with the statements on both sides."""
+    return run_select(
+        _PREFIXES
+        + f"""PREFIX rdf: <{RDF}>
+SELECT ?c ?s ?p ?o ?side ?st ?status ?source ?paragraph ?quote WHERE {{
+  GRAPH <{CONTESTED_GRAPH}> {{
+    ?c a ikg:Contest ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+    FILTER(?s = <{iri}> || ?o = <{iri}>)
+    {{ ?c ikg:supportedBy ?st BIND("for" AS ?side) }}
+    UNION {{ ?c ikg:contradictedBy ?st BIND("against" AS ?side) }}
+  }}
+  GRAPH <{PROVENANCE_GRAPH}> {{
+    ?st ikg:status ?status ; ikg:source ?source ; ikg:paragraph ?paragraph ; ikg:quote ?quote .
+  }}
+}}"""
+    )
+
+
+def _contested_inferred(iri: URIRef) -> list[dict[str, Node]]:
+    """Relations from the entity that follow only through a contested one."""
+    return run_select(
+        _PREFIXES
+        + f"""PREFIX rdf: <{RDF}>
+SELECT ?p ?o ?rests WHERE {{
+  GRAPH <{CONTESTED_GRAPH}> {{
+    ?r a ikg:Inference ; rdf:subject <{iri}> ; rdf:predicate ?p ; rdf:object ?o ;
+       ikg:restsOnContested ?rests .
+  }}
+}}"""
+    )
+
+
+def _shape_contests(rows: list[dict[str, Node]], labels: dict[Node, str]) -> list[dict[str, Any]]:
+    found: dict[Node, dict[str, Any]] = {}
+    for row in rows:
+        contest = found.setdefault(
+            row["c"],
+            {
+                "subject": ref(row["s"], labels),
+                "predicate": ref(row["p"], labels),
+                "object": ref(row["o"], labels),
+                "explain": explain_path(row["s"], row["p"], row["o"]),
+                "for": [],
+                "against": [],
+            },
+        )
+        contest[str(row["side"])].append(
+            {
+                "statement": short(row["st"]),
+                "status": str(row["status"]).rsplit("#", 1)[-1],
+                "source": ref(row["source"], labels),
+                "paragraph": int(row["paragraph"]),
+                "quote": str(row["quote"]),
+            }
+        )
+    for contest in found.values():
+        for side in ("for", "against"):
+            contest[side].sort(key=lambda r: (r["source"]["term"], r["paragraph"]))
+    return sorted(found.values(), key=lambda c: (c["predicate"]["label"], c["object"]["label"]))
 
 
 def _is_pointed_to(iri: URIRef) -> bool:
@@ -112,7 +185,12 @@ def entity_summary(iri: URIRef) -> dict[str, Any] | None:
     if not own and not rows and not _is_pointed_to(iri):
         return None
     records = _gather_records(rows)
+    contest_rows, through = _contests(iri), _contested_inferred(iri)
     needed: set[Node] = {iri}
+    for row in contest_rows:
+        needed.update((row["s"], row["p"], row["o"], row["source"]))
+    for row in through:
+        needed.update((row["p"], row["o"]))
     for row in own:
         needed.update((row["p"], row["o"]))
     for record in records.values():
@@ -156,7 +234,28 @@ def entity_summary(iri: URIRef) -> dict[str, Any] | None:
         "statements": _shape_records(records, labels),
         "relations": relations,
         "inferred": inferred,
+        "contests": _shape_contests(contest_rows, labels),
+        "contested_inferred": _shape_through(iri, through, labels),
     }
+
+
+def _shape_through(
+    iri: URIRef, rows: list[dict[str, Node]], labels: dict[Node, str]
+) -> list[dict[str, Any]]:
+    found: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        key = (row["p"], row["o"])
+        item = found.setdefault(
+            key,
+            {
+                "predicate": ref(row["p"], labels),
+                "object": ref(row["o"], labels),
+                "explain": explain_path(iri, row["p"], row["o"]),
+                "rests_on": [],
+            },
+        )
+        item["rests_on"].append(short(row["rests"]))
+    return sorted(found.values(), key=lambda r: (r["predicate"]["label"], r["object"]["label"]))
 
 
 def _types(own: list[dict[str, Node]], labels: dict[Node, str]) -> list[dict[str, Any]]:
@@ -235,6 +334,9 @@ def _shape_records(
         for key in ("start", "end", "point_in_time", "note"):
             if key in record:
                 item[key] = str(record[key])
+        for key in ("negated", "ended", "contested"):
+            if key in record:
+                item[key] = bool(record[key].toPython())
         shaped.append(item)
     order = {status: i for i, status in enumerate(STATUSES)}
     shaped.sort(
