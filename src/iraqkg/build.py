@@ -40,6 +40,7 @@ from .namespaces import (
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
 )
+from .quantities import amount_violations
 from .reasoning import paused_gc, reason
 from .settings import BuildSettings, Paths
 from .statements import Views, derive
@@ -129,6 +130,7 @@ def check(inputs: Inputs, views: Views, paths: Paths, settings: BuildSettings) -
     data = inputs.data
     found = authoring_violations(data.graph, data.where)
     found += periods.violations(data.graph, data.where)
+    found += amount_violations(data.graph, inputs.ontology, data.where)
     graphs = [views.asserted, views.provenance, inputs.ontology]
     for v in shacl_violations(graphs, inputs.shapes):
         found.append(Violation(v.focus, v.path, v.message, data.where(URIRef(v.focus))))

@@ -21,6 +21,7 @@ from rdflib.term import Node
 from . import periods
 from .loading import new_graph
 from .namespaces import IKG
+from .quantities import QUANTITY, is_amount, quantity_iri, quantity_triples
 
 STATUSES = (IKG.Reported, IKG.Alleged, IKG.Claimed, IKG.Denied, IKG.Disputed)
 
@@ -67,6 +68,8 @@ class Statement:
         if self.negated:
             return None
         if self.status == IKG.Reported:
+            if is_amount(self.object):  # a figure: the quantity node stands for the amount
+                return (self.subject, self.predicate, quantity_iri(self.iri))
             return (self.subject, self.predicate, self.object)
         act = SPEECH_ACTS.get(self.status)
         if act is not None and self.predicate == IKG.perpetrator:
@@ -112,6 +115,11 @@ def derive(authored: Graph) -> Views:
         derived_from.setdefault(triple, []).append(statement.iri)
     for statement in record_nodes:
         provenance.addN((*t, provenance) for t in statement_time(authored, statement))
+    for triple, records in derived_from.items():
+        if isinstance(triple[2], URIRef) and str(triple[2]).startswith(str(QUANTITY)):
+            amount = authored.value(records[0], IKG.object)
+            described = quantity_triples(records[0], amount, provenance)
+            asserted.addN((*t, asserted) for t in described)
     for event in {s for p in EVENT_DATES for s in asserted.subjects(p)}:
         asserted.addN((*t, asserted) for t in event_time(asserted, event))
     for document in documents:
