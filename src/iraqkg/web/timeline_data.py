@@ -20,8 +20,10 @@ from iraqkg import periods
 from iraqkg.explain import short
 from iraqkg.namespaces import ASSERTED_GRAPH, IKG, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from iraqkg.timeline import arrange, in_period
-from iraqkg.web.entity_data import ref
+from iraqkg.web.entity_data import READER
 from iraqkg.web.pages import run_select
+
+ref = READER.ref
 
 _PREFIXES = (
     f"PREFIX ikg: <{IKG}>\nPREFIX skos: <{SKOS}>\nPREFIX rdfs: <{RDFS}>\nPREFIX rdf: <{RDF}>\n"
