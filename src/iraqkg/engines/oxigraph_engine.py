@@ -23,6 +23,7 @@ from iraqkg.engines.formats import find_format
 from iraqkg.engines.loading import check_files, file_kind
 from iraqkg.engines.policy import check_graph_iris, check_query, may_call_service
 from iraqkg.engines.result import QueryResult
+from iraqkg.engines.services import route_services
 from iraqkg.engines.terms import to_rdflib
 from iraqkg.settings import EndpointSettings
 
@@ -124,6 +125,7 @@ class OxigraphEngine:
     def __init__(self, settings: EndpointSettings, files: Sequence[Path]) -> None:
         self._allowlist = tuple(settings.service_allowlist)
         self._max_depth = settings.max_query_depth
+        self._routes = tuple(settings.service_rewrite)
         self._store = load_store(settings, files)
         self._counts = self._count()
 
@@ -136,8 +138,9 @@ class OxigraphEngine:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist, self._max_depth)
+        check_query(query, self._allowlist, max_depth=self._max_depth)
         check_graph_iris(default_graph_uris, named_graph_uris)
+        query = route_services(query, self._routes)  # after the allowlist check
         dataset = {}
         if default_graph_uris or named_graph_uris:
             # The protocol's dataset replaces the query's FROM / FROM NAMED entirely.
@@ -175,8 +178,9 @@ class OxigraphEngine:
         """Like ``query``, but SELECT and ASK answers keep pyoxigraph's terms (no rdflib
         terms are made: the query workers only write them out), and SELECT rows stop at
         ``max_bytes`` of term text (AnswerTooLarge) before the answer is held in memory."""
-        check_query(query, self._allowlist, self._max_depth)
+        check_query(query, self._allowlist, max_depth=self._max_depth)
         check_graph_iris(default_graph_uris, named_graph_uris)
+        query = route_services(query, self._routes)  # after the allowlist check
         dataset = {}
         if default_graph_uris or named_graph_uris:
             dataset = {

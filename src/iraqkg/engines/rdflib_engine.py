@@ -28,6 +28,7 @@ from iraqkg.engines.policy import (
     parse_with_rdflib,
 )
 from iraqkg.engines.result import QueryResult
+from iraqkg.engines.services import route_services
 from iraqkg.settings import EndpointSettings
 
 _VIEWS_KEPT = 16  # datasets built for FROM / protocol graphs, reused (the data is immutable)
@@ -43,6 +44,7 @@ class RdflibEngine:
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self._allowlist = tuple(settings.service_allowlist)
         self._max_depth = settings.max_query_depth
+        self._routes = tuple(settings.service_rewrite)
         self._dataset = Dataset()
         for path in check_files(files):
             kind = file_kind(path)
@@ -98,8 +100,9 @@ class RdflibEngine:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist, self._max_depth)
+        check_query(query, self._allowlist, "rdflib", max_depth=self._max_depth)
         check_graph_iris(default_graph_uris, named_graph_uris)
+        query = route_services(query, self._routes)  # after the allowlist check
         parsed = parse_with_rdflib(query, base_iri)
         algebra = CompValue(parsed.algebra.name, **parsed.algebra)
         clause = algebra.get("datasetClause") or []

@@ -26,6 +26,7 @@ from iraqkg.engines.errors import EngineUnavailable, QueryRefused, QuerySyntaxEr
 from iraqkg.engines.oxigraph_engine import load_store
 from iraqkg.engines.policy import check_graph_iris, check_query
 from iraqkg.engines.result import QueryResult
+from iraqkg.engines.services import route_services
 from iraqkg.engines.terms import to_rdflib
 from iraqkg.settings import EndpointSettings
 
@@ -86,6 +87,7 @@ class RemoteEngine:
         self._endpoint = settings.endpoint
         self._allowlist = tuple(settings.service_allowlist)
         self._max_depth = settings.max_query_depth
+        self._routes = tuple(settings.service_rewrite)
         self._timeout = settings.query_timeout
         self._timeout_param = settings.remote_timeout_param
         self._sentinel: str | None = None
@@ -170,10 +172,11 @@ class RemoteEngine:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        kind = check_query(query, self._allowlist, self._max_depth).kind
+        kind = check_query(query, self._allowlist, max_depth=self._max_depth).kind
         if self._sentinel is not None and time.monotonic() - self._probed > _PROBE_INTERVAL:
             self.check_data()  # never 200 with empty answers from an emptied store
         check_graph_iris(default_graph_uris, named_graph_uris)
+        query = route_services(query, self._routes)  # after the allowlist check
         if base_iri:  # the SPARQL Protocol has no base parameter: say it in the query
             query = f"BASE <{base_iri}>\n{query}"
         params = [("query", query)]

@@ -40,7 +40,9 @@ class Reply:
 
 def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> Reply:
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
-    info = check_query(task.query, service_allowlist, task.max_depth)
+    # the same parser as the engine's own check (rdflib reads queries differently)
+    parser = "rdflib" if engine.name == "rdflib" else "oxigraph"
+    info = check_query(task.query, service_allowlist, parser, max_depth=task.max_depth)
     chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
     options = {
         "default_graph_uris": task.default_graph_uris,
