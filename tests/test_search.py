@@ -186,3 +186,14 @@ def test_acronyms_skip_articles_and_small_words():
     assert acronym("Popular Mobilization Forces") == "pmf"
     assert acronym("Council of Representatives of Iraq") == "cri"
     assert acronym("Badr") is None
+
+
+def test_the_notebook_handle_searches_with_the_library(built_dataset_file):
+    from iraqkg.knowledge_graph import KnowledgeGraph
+
+    kg = KnowledgeGraph([built_dataset_file])
+    (first, *_) = kg.search("Kazimi", limit=3)
+    assert first["id"] == "mustafa-al-kadhimi" and first["label"] == "Mustafa al-Kadhimi"
+    people = kg.search("Sadr", types=[str(IKG.Person)])
+    assert people and people[0]["id"] == "muqtada-al-sadr"
+    assert all(str(IKG.Person) in {t["iri"] for t in h["types"]} for h in people)
