@@ -197,3 +197,10 @@ def test_the_notebook_handle_searches_with_the_library(built_dataset_file):
     people = kg.search("Sadr", types=[str(IKG.Person)])
     assert people and people[0]["id"] == "muqtada-al-sadr"
     assert all(str(IKG.Person) in {t["iri"] for t in h["types"]} for h in people)
+
+
+def test_a_short_variant_is_not_also_forgiven_a_typo(index):
+    """Regression: Khadimi and Khazali have skeletons one letter apart (kadama, kadala);
+    searching the prime minister must not offer the AAH leader."""
+    assert "qais-al-khazali" not in {h.entity.slug for h in search(index, "Khadimi")}
+    assert "qais-al-khazali" not in {h.entity.slug for h in suggest(index, "Khadimi")}
