@@ -269,3 +269,33 @@ def test_every_new_page_is_phone_friendly(client):
     for path in ("/", "/search?q=Badr", "/ontology"):
         html = client.get(path, headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
         assert 'name="viewport" content="width=device-width' in html
+
+
+# ---- other datasets: the mini fixture (tests/web/fixtures/mini.trig), a new build
+
+
+def test_pages_work_over_another_dataset_and_follow_a_new_build(app):
+    from iraqkg.web.search_index import current_index
+    from iraqkg.web.state import EXTENSION
+
+    client = app.test_client()
+    hits = _json(client, "/search?q=Kataib Hizbollah")["results"]
+    assert [h["id"] for h in hits][:1] == ["kataib-hezbollah"]
+    assert _json(client, "/search?q=Badr&type=Person")["results"] == []
+    home = _json(client, "/?format=json")
+    assert {c["class"]: c["count"] for c in home["entities_per_class"]} == {
+        "ArmedGroup": 3,
+        "Person": 3,
+    }
+    vocabulary = _json(client, "/ontology")
+    assert [c["term"] for c in vocabulary["classes"]] == ["ikg:ArmedGroup", "ikg:Person"]
+    with app.test_request_context("/"):
+        first = current_index()
+        assert current_index() is first  # cached
+        state = app.extensions[EXTENSION]
+        before = state.info.get("build_id")
+        state.info["build_id"] = "another-build"
+        try:
+            assert current_index() is not first  # a new build gets a new index
+        finally:
+            state.info["build_id"] = before
