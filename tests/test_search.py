@@ -204,3 +204,10 @@ def test_a_short_variant_is_not_also_forgiven_a_typo(index):
     searching the prime minister must not offer the AAH leader."""
     assert "qais-al-khazali" not in {h.entity.slug for h in search(index, "Khadimi")}
     assert "qais-al-khazali" not in {h.entity.slug for h in suggest(index, "Khadimi")}
+
+
+@pytest.mark.parametrize("named", ["Organization", "ikg:Organization", f"<{IKG.Organization}>"])
+def test_types_may_be_named_short(index, named):
+    assert [h.entity.slug for h in search(index, "Hezbollah", types=[named])][:1] == [
+        "kataib-hezbollah"
+    ]

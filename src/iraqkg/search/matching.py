@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from iraqkg.search.classes import class_iri
 from iraqkg.search.index import Entity, Key, SearchIndex
 from iraqkg.search.normalise import fold, skeleton_word, words
 
@@ -187,7 +188,7 @@ def _candidates(index: SearchIndex, query: Query) -> set[int]:
 def _allowed(index: SearchIndex, types: Iterable[str] | None) -> set[int] | None:
     if not types:
         return None
-    wanted = set(types)
+    wanted = {class_iri(t) for t in types}
     return {i for i, e in enumerate(index.entities) if e.all_types & wanted}
 
 
@@ -214,7 +215,8 @@ def search(
 ) -> list[Hit]:
     """The entities whose names match ``text``, best first, at most ``limit``.
 
-    ``types``: class IRIs; an entity qualifies if it is of one of them or of a subclass."""
+    ``types``: classes (IRIs, ``ikg:Person`` or ``Person``); an entity qualifies if it is of
+    one of them or of a subclass."""
     query = Query.of(text)
     if not query.folded:
         return []
