@@ -27,18 +27,22 @@ from iraqkg.web.state import current_state
 bp = Blueprint("home", __name__)
 
 _HEADER = re.compile(r"^#\s*(title|question)\s*:\s*(.+?)\s*$")
-# Records the build writes (not entities people look for) are not counted as entities.
-_NOT_ENTITIES = ("Statement", "SourceDocument", "Inference", "ValidityInterval")
+# Entities are what has a name: records the build writes (statements' inferences, validity
+# intervals, quantities) have none. Documents are counted apart, as sources.
+_NOT_ENTITIES = ("Statement", "SourceDocument")
+_NAMED = f"FILTER EXISTS {{ GRAPH ?h {{ ?e <{SKOS.prefLabel}> ?name }} }}"
 
 _PER_CLASS = f"""SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   GRAPH ?g {{ ?e a ?c }}
   FILTER(?g IN (<{ASSERTED_GRAPH}>, <{PROVENANCE_GRAPH}>) && STRSTARTS(STR(?c), "{IKG}")
          && ?c NOT IN ({", ".join(f"<{IKG[n]}>" for n in _NOT_ENTITIES)}))
+  {_NAMED}
 }} GROUP BY ?c"""
 _ENTITIES = f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   GRAPH ?g {{ ?e a ?c }}
   FILTER(?g IN (<{ASSERTED_GRAPH}>, <{PROVENANCE_GRAPH}>) && STRSTARTS(STR(?c), "{IKG}")
          && ?c NOT IN ({", ".join(f"<{IKG[n]}>" for n in _NOT_ENTITIES)}))
+  {_NAMED}
 }}"""
 _PER_SOURCE = f"""SELECT ?source (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?st) AS ?n) WHERE {{
   GRAPH <{PROVENANCE_GRAPH}> {{ ?st a <{IKG.Statement}> ; <{IKG.source}> ?source }}
@@ -144,7 +148,7 @@ def _links() -> dict[str, str]:
         "suggest": url_for("search.suggest_json"),
         "reconcile": url_for("reconcile.service"),
         "network": _page("network.network", "/network", format="html"),
-        "timeline": _page("timeline.timeline", "/timeline", format="html"),
+        "timeline": _page("timeline.page", "/timeline"),
         "editor": url_for("sparql.endpoint"),
         "sparql": url_for("sparql.endpoint"),
         "ontology": url_for("ontology.vocabulary"),
