@@ -105,13 +105,17 @@ class KnowledgeGraph:
         of its page at ``/id/<name>``. None when the dataset does not know it."""
         return self._entities.summary(entity_iri(name))
 
-    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Entities whose labels match ``text`` (``iraqkg.search``), best first."""
-        try:
-            from . import search as search_module
-        except ImportError:
-            raise InputError("search is not available in this version of iraqkg") from None
-        return search_module.search(self, text, limit=limit)
+    def search(
+        self, text: str, limit: int = 10, types: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Entities whose labels match ``text`` (``iraqkg.search``), best first: IRI, id,
+        label, types, description, the name that matched, how, and the score (0-100).
+        ``types``: class IRIs (subclasses count). The index is built once per file version."""
+        from .search import build_index
+        from .search import search as find
+
+        index = build_index(list(self.files))
+        return [hit.as_dict(index) for hit in find(index, text, types=types, limit=limit)]
 
     def _select_terms(self, sparql: str) -> list[dict[str, Node]]:
         """A SELECT's rows as rdflib terms, unbound variables left out (EntityReader's form)."""
