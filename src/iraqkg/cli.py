@@ -18,7 +18,7 @@ from .build import validate as run_validate
 from .cli_inputs import dataset_files, paths_from_options
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
-from .queries import load_named_queries
+from .queries import BoundQuery, load_named_queries
 from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
 
@@ -117,18 +117,21 @@ def query(
     """Run QUERY (a named query, a .rq file, or - for stdin) on the current build."""
     from .engines import open_engine
 
-    text = _query_text(query, params, Path(queries_dir))
+    bound = _query_text(query, params, Path(queries_dir))
     try:
         files, _ = dataset_files(paths_from_options(ontology, data, out, sources), datasets)
         engine = open_engine(EndpointSettings(), files)
         try:
-            result = engine.query(text)
+            result = engine.query(bound.text, bindings=bound.as_dict())
         finally:
             engine.close()
     except IraqkgError as error:
         _fail(error)
     except Exception as error:  # the engine's query errors carry the parser's message
         click.echo(f"error: {error}", err=True)
+        detail = getattr(error, "detail", None)
+        if detail:  # the one-line summary first, then what the parser said
+            click.echo(f"  the parser's error: {detail}", err=True)
         sys.exit(EXIT_USAGE)
     if result.kind == "select":
         click.echo(render(result.variables, result.rows, fmt), nl=False)
@@ -138,24 +141,27 @@ def query(
         click.echo(result.serialize("text/turtle").decode("utf-8"), nl=False)
 
 
-def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> str:
+def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> BoundQuery:
+    """The query to run and its parameters, read as terms (bound by the engine)."""
     values = {}
     for param in params:
         name, sep, value = param.partition("=")
         if not sep:
             raise click.UsageError(f"--param takes NAME=VALUE, got {param!r}")
         values[name.strip()] = value
-    if query == "-":
-        return sys.stdin.read()
     named = load_named_queries(queries_dir)
     if query in named:
         try:
             return named[query].bind(values)
         except IraqkgError as error:
             raise click.UsageError(str(error)) from None
+    if values:
+        raise click.UsageError("--param is for named queries only")
+    if query == "-":
+        return BoundQuery(sys.stdin.read())
     path = Path(query)
     if path.is_file():
-        return path.read_text(encoding="utf-8")
+        return BoundQuery(path.read_text(encoding="utf-8"))
     raise click.UsageError(f"{query!r} is neither a named query in {queries_dir} nor a file")
 
 

@@ -10,7 +10,7 @@ and one that rdflib cannot parse is refused rather than passed on.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -54,6 +54,11 @@ class QueryInfo:
         return self.form
 
 
+def tokens(query: str) -> Iterator[re.Match[str]]:
+    """The query's tokens (space and comments included); ``lastgroup`` is the kind."""
+    return _TOKEN.finditer(query)
+
+
 def _first_keyword(query: str) -> str | None:
     """The first keyword after the prologue (BASE / PREFIX declarations), upper-cased."""
     skip = 0
@@ -93,12 +98,19 @@ def parse_with_rdflib(query: str, base_iri: str | None = None) -> Any:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    from iraqkg.engines.syntax import summarise
+    from iraqkg.namespaces import PREFIXES
+
     try:
-        return translateQuery(parseQuery(query), base=base_iri)
+        return translateQuery(parseQuery(query), base=base_iri, initNs=PREFIXES)
     except ParseException as exc:
-        raise QuerySyntaxError(f"syntax error: {exc.msg}", exc.lineno, exc.col) from None
+        detail = f"syntax error: {exc}"
+        message, line, column = summarise(query, detail, exc.lineno, exc.col)
+        raise QuerySyntaxError(message, line, column, detail) from None
     except Exception as exc:  # rdflib raises bare Exceptions (unknown prefix, bad IRI...)
-        raise QuerySyntaxError(f"syntax error: {exc}") from None
+        detail = f"syntax error: {exc}"
+        message, line, column = summarise(query, detail, None, None)
+        raise QuerySyntaxError(message, line, column, detail) from None
 
 
 def _walk(node: Any, seen: set[int]) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import rdflib.plugins.sparql
@@ -18,10 +18,12 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from iraqkg.engines.errors import DatasetError, QueryRefused, QuerySyntaxError
 from iraqkg.engines.loading import check_files, file_kind
 from iraqkg.engines.policy import check_graph_iris, check_query, parse_with_rdflib
+from iraqkg.engines.prologue import check_bindings
 from iraqkg.engines.result import QueryResult
 from iraqkg.settings import EndpointSettings
 
@@ -91,9 +93,11 @@ class RdflibEngine:
         named_graph_uris: Sequence[str] = (),
         max_rows: int | None = None,
         base_iri: str | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
         check_query(query, self._allowlist)
         check_graph_iris(default_graph_uris, named_graph_uris)
+        initial = check_bindings(bindings)
         parsed = parse_with_rdflib(query, base_iri)
         algebra = CompValue(parsed.algebra.name, **parsed.algebra)
         clause = algebra.get("datasetClause") or []
@@ -108,7 +112,7 @@ class RdflibEngine:
         else:
             dataset = self._dataset
         try:
-            answer = evalQuery(dataset, Query(parsed.prologue, algebra))
+            answer = evalQuery(dataset, Query(parsed.prologue, algebra), initBindings=initial)
             kind = answer["type_"]
             if kind == "ASK":
                 return QueryResult.from_boolean(answer["askAnswer"])
