@@ -318,7 +318,7 @@ def serve(
     named = load_named_queries(Path(queries_dir))
     info = {
         "build_id": build_id,
-        "named_queries": [(n, q.text) for n, q in named.items()],
+        "questions": named,
         "dataset_files": [str(f) for f in files],
     }
     if get_path is not None:

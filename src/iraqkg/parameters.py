@@ -52,7 +52,7 @@ def parse_value(text: str, name: str = "value") -> URIRef | Literal:
     try:
         quads = list(ox.parse(document, format=ox.RdfFormat.TURTLE))
     except SyntaxError as exc:
-        detail = re.sub(r"\s*\(line \d+\)|at line \d+ ", "", str(exc).splitlines()[0])
+        detail = re.sub(r"\s*\(line \d+\)|^Parser error [^:]*: ", "", str(exc).splitlines()[0])
         raise ParameterError(
             f"parameter {name}: cannot read {text.strip()[:80]!r} as an RDF term: {detail} ({HINT})"
         ) from None
