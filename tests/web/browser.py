@@ -13,6 +13,7 @@ so a test can check that nothing left the loopback interface.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -159,10 +160,8 @@ class Browser:
         return path
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(BrowserError, OSError):
             self.send("Browser.close", timeout=5)
-        except (BrowserError, OSError):
-            pass
         try:
             self._process.wait(10)
         except subprocess.TimeoutExpired:
