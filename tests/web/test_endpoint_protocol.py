@@ -319,9 +319,9 @@ def test_browser_gets_the_query_page(client) -> None:
     assert response.status_code == 200
     assert media_type(response.headers["Content-Type"]) == "text/html"
     html = response.data.decode()
-    assert "<textarea" in html and 'id="named-queries"' in html
+    assert "<textarea" in html and 'id="named-queries"' in html  # the no-script fallback too
     assert "http" not in response.headers["Content-Security-Policy"]  # nothing off-site
-    for asset in ("query.js", "query.css"):
+    for asset in ("editor.js", "query.css", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css"):
         assert client.get(f"/static/{asset}").status_code == 200
     assert client.get("/").headers["Location"].endswith("/sparql")
 

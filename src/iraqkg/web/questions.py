@@ -77,8 +77,8 @@ def _summary(named: NamedQuery) -> dict[str, Any]:
     }
 
 
+@bp.get("/questions/", endpoint="index_slash")
 @bp.get("/questions")
-@bp.get("/questions/")
 def index() -> Response:
     wanted = negotiate({"json": OFFERS["json"], "html": HTML_OFFER}, default="json")
     questions = [_summary(q) for q in _questions().values()]
