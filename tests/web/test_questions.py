@@ -73,7 +73,7 @@ def test_index_lists_every_question_with_its_parameters(client):
     drone = next(q for q in body["questions"] if q["name"] == "drone-strike-blame")
     assert drone["parameters"][0]["default"] == "id:drone-attack-on-kadhimi-residence"
     page = parse_html(client.get("/questions", headers={"Accept": BROWSER_ACCEPT}).text)
-    links = dict(page.find("ul", "questions").links())
+    links = dict(page.find("ul", "question-index").links())
     assert {f"/questions/{name}" for name in QUESTIONS} == set(links)
     assert links["/questions/drone-strike-blame"] == QUESTIONS["drone-strike-blame"].title
 

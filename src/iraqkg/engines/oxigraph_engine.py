@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from iraqkg.engines.errors import DatasetError, EngineUnavailable, QueryRefused, QuerySyntaxError
 from iraqkg.engines.loading import check_files, file_kind
-from iraqkg.engines.policy import check_graph_iris, check_query
+from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query
 from iraqkg.engines.prologue import check_bindings, insert_values
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.syntax import summarise
@@ -82,7 +82,7 @@ class OxigraphEngine:
         base_iri: str | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist)
+        check_query(query, self._allowlist, prefixes=PREDEFINED, base_iri=base_iri)
         if bindings:
             # Not Store.query(substitutions=...): pyoxigraph 0.5 loses a substituted value
             # in BIND(?x AS ?y) and COALESCE(?x), and BOUND(?x) is false, so named queries

@@ -95,7 +95,7 @@ class RdflibEngine:
         base_iri: str | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist)
+        check_query(query, self._allowlist, "rdflib")
         check_graph_iris(default_graph_uris, named_graph_uris)
         initial = check_bindings(bindings)
         parsed = parse_with_rdflib(query, base_iri)

@@ -23,7 +23,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from iraqkg.engines.errors import EngineUnavailable, QueryRefused, QuerySyntaxError, QueryTimeout
 from iraqkg.engines.oxigraph_engine import load_store
-from iraqkg.engines.policy import check_graph_iris, check_query
+from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query
 from iraqkg.engines.prologue import check_bindings, insert_values, prefix_line
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.syntax import summarise
@@ -127,7 +127,7 @@ class RemoteEngine:
         base_iri: str | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        kind = check_query(query, self._allowlist).kind
+        kind = check_query(query, self._allowlist, prefixes=PREDEFINED, base_iri=base_iri).kind
         check_graph_iris(default_graph_uris, named_graph_uris)
         original = query
         if bindings:  # the protocol has no bindings: a VALUES block of validated terms

@@ -57,7 +57,18 @@ def create_app(
     /questions pages and the editor's examples), "named_queries": [(name, sparql), ...]
     optional (examples given as text instead)}.
     """
-    from iraqkg.web import entities, explanations, health, sparql, ui
+    from iraqkg.web import (
+        entities,
+        explanations,
+        health,
+        home,
+        network,
+        ontology,
+        reconcile,
+        search,
+        sparql,
+        ui,
+    )
     from iraqkg.web import questions as question_pages
 
     here = Path(__file__).parent
@@ -80,7 +91,19 @@ def create_app(
         questions,
     )
     app.extensions[EXTENSION] = state
-    for blueprint in (sparql.bp, health.bp, ui.bp, entities.bp, explanations.bp, question_pages.bp):
+    for blueprint in (
+        sparql.bp,
+        health.bp,
+        ui.bp,
+        entities.bp,
+        explanations.bp,
+        home.bp,
+        search.bp,
+        reconcile.bp,
+        ontology.bp,
+        network.bp,
+        question_pages.bp,
+    ):
         app.register_blueprint(blueprint)
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)

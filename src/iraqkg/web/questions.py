@@ -20,8 +20,7 @@ from rdflib.term import Node
 
 from iraqkg.errors import InputError
 from iraqkg.queries import BoundQuery, NamedQuery
-from iraqkg.web.entity_data import _labels as labels_of
-from iraqkg.web.entity_data import ref
+from iraqkg.web.entity_data import READER
 from iraqkg.web.errors import ApiError, from_exception
 from iraqkg.web.pages import HTML_OFFER, error_page, html_response, json_response, negotiate
 from iraqkg.web.state import current_state
@@ -107,13 +106,14 @@ def _term(value: dict[str, str]) -> Node:
 def _table(variables: list[str], bindings: list[dict]) -> tuple[list[list], dict[Node, str]]:
     """Rows of cells for the page (label, link, literal text) and the IRIs' labels."""
     terms = [{k: _term(v) for k, v in b.items() if v["type"] != "bnode"} for b in bindings]
-    labels = labels_of({t for row in terms for t in row.values() if isinstance(t, URIRef)})
+    # The entity pages' own labels and links (one query for every IRI of the table).
+    labels = READER._labels({t for row in terms for t in row.values() if isinstance(t, URIRef)})
     rows = []
     for row in terms:
         cells = []
         for name in variables:
             term = row.get(name)
-            cell = ref(term, labels) if term is not None else None
+            cell = READER.ref(term, labels) if term is not None else None
             if cell is not None and name == "status" and cell.get("value") in _STATUSES:
                 cell["status"] = cell["value"]
             if cell is not None and name == "quote":

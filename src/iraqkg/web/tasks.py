@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from iraqkg.engines import Engine
 from iraqkg.engines.formats import find_format
-from iraqkg.engines.policy import check_query
+from iraqkg.engines.policy import PREDEFINED, check_query
 from iraqkg.web.negotiation import choose_format
 
 
@@ -42,7 +42,9 @@ class Reply:
 
 def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> Reply:
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
-    info = check_query(task.query, service_allowlist)
+    # the same parser as the engine's own check (rdflib reads queries differently)
+    parser = "rdflib" if engine.name == "rdflib" else "oxigraph"
+    info = check_query(task.query, service_allowlist, parser, PREDEFINED, task.base_iri)
     chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
     result = engine.query(
         task.query,

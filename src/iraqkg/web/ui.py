@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, jsonify, render_template, url_for
 
 from iraqkg.namespaces import PREFIXES
 from iraqkg.web.state import current_state
@@ -60,6 +60,4 @@ def prefixes() -> Response:
     return jsonify(PREFIXES)
 
 
-@bp.get("/")
-def home() -> Response:
-    return redirect(url_for("sparql.endpoint"))  # type: ignore[return-value]
+# GET / is the home page now (``home.py``): it still sends SPARQL clients on to /sparql.
