@@ -108,3 +108,28 @@ def test_unknown_parameter_and_missing_title_are_errors(tmp_path):
         named.bind({"y": "<http://ex/a>"})
     with pytest.raises(InputError, match="title"):
         _query(tmp_path, "SELECT ?x WHERE { ?x ?p ?o }\n")
+
+
+def test_why_the_oxigraph_engine_does_not_use_pyoxigraph_substitutions():
+    # pyoxigraph 0.5's Store.query(substitutions=...) loses the value in BIND(?x AS ?y) and
+    # refuses variables the SELECT does not project, which named queries rely on
+    # (affiliated-at-date binds $org and $date through BIND). When this starts failing,
+    # substitutions work and OxigraphEngine can use them instead of a VALUES block.
+    import pyoxigraph as ox
+
+    from iraqkg.engines import open_engine
+    from iraqkg.settings import EndpointSettings
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("v")))
+    query = "SELECT ?s ?x ?y WHERE { ?s ?p ?o BIND(?x AS ?y) }"
+    lost = list(store.query(query, substitutions={ox.Variable("x"): ox.Literal("z")}))
+    assert lost and lost[0]["x"] == ox.Literal("z") and lost[0]["y"] is None
+    with pytest.raises(RuntimeError, match="projection"):
+        store.query(
+            "SELECT ?s WHERE { ?s ?p ?x }", substitutions={ox.Variable("x"): ox.Literal("v")}
+        )
+    # The engine's own binding keeps it.
+    engine = open_engine(EndpointSettings(), [])
+    kept = engine.query(query.replace("?s ?p ?o", "BIND(1 AS ?s)"), bindings={"x": Literal("z")})
+    assert kept.rows == [(Literal(1), Literal("z"), Literal("z"))]

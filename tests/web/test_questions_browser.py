@@ -143,3 +143,25 @@ def test_example_picker_loads_a_named_query_with_its_defaults(browser, base, rep
     )
     assert int(shown) == expected
     browser.screenshot(f"editor-example-{name}.png")
+
+
+def test_entity_field_suggests_names_as_you_type(browser, base, repo_engine):
+    expected = _library_count(repo_engine, "drone-strike-blame")
+    browser.open(f"{base}/questions/drone-strike-blame")
+    browser.evaluate(
+        "const field = document.getElementById('param-event'); field.value = 'drone attack';"
+        "field.dispatchEvent(new Event('input')); true"
+    )
+    values = browser.wait_for(
+        "[...document.querySelectorAll('#suggest-event option')].map(o => o.value)"
+    )
+    # The search service's hit, written as the field takes it: id:name.
+    assert "id:drone-attack-on-kadhimi-residence" in values
+    browser.evaluate(
+        "document.getElementById('param-event').value = 'id:drone-attack-on-kadhimi-residence';"
+        "document.querySelector('form.parameters').submit(); true"
+    )
+    browser.wait_for("location.search.includes('event=')")
+    browser.wait_for("document.readyState === 'complete'")
+    rows = browser.evaluate("document.querySelectorAll('table.answers tbody tr').length")
+    assert rows == expected
