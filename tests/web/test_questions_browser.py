@@ -112,6 +112,14 @@ def test_shared_link_opens_the_editor_loaded_and_run(browser, base, repo_engine)
     assert browser.wait_for(f"{ROWS} > 0 && {ROWS}") == expected
     assert browser.evaluate("window.iraqkgEditor.getTab().getQuery()") == query
     browser.screenshot("editor-shared-link.png")
+    # Followed again, the link reuses its tab; an entity in the results opens our page.
+    browser.open(f"{base}/sparql?{urlencode({'query': query})}")
+    browser.wait_for(f"{ROWS} > 0")
+    names = browser.evaluate("Object.values(window.iraqkgEditor._tabs).map(t => t.getName())")
+    assert names.count("Shared query") == 1
+    browser.evaluate("document.querySelector('.yasr a[href^=\"https://w3id.org/\"]').click(); true")
+    browser.wait_for("location.pathname.startsWith('/id/')")
+    assert browser.evaluate("document.querySelector('h1').textContent")
 
 
 def test_errors_read_as_one_line_with_the_parser_detail_behind(browser, base):

@@ -36,6 +36,7 @@ def query_page(endpoint: str, query: str | None = None) -> Response:
         "prefixesUrl": url_for("ui.prefixes"),
         "defaultQuery": _EXAMPLE + "\n",
         "query": query,
+        "entityBase": url_for("entities.index"),
     }
     html = render_template(
         "query.html",

@@ -60,12 +60,28 @@ const yasgui = new Yasgui(document.getElementById("yasgui"), {
 });
 
 function openQuery(name, text, run) {
-  const tab = yasgui.addTab(true, { name: name });
+  // The same query opened again (a link followed twice) reuses its tab.
+  let tab = Object.values(yasgui._tabs).find((t) => t.getName() === name && t.getQuery() === text);
+  if (tab) {
+    yasgui.selectTabId(tab.getId());
+  } else {
+    tab = yasgui.addTab(true, { name: name });
+    tab.setQuery(text);
+  }
   tab.setEndpoint(config.endpoint);
-  tab.setQuery(text);
   if (run) tab.query().catch(() => {}); // errors are drawn by the renderer above
   return tab;
 }
+
+// Our entities link to their page on this server, not to w3id.org (offline, and readable).
+const ENTITY = "https://w3id.org/iraqkg/id/";
+document.getElementById("yasgui").addEventListener("click", (event) => {
+  const link = event.target.closest("a[href]");
+  if (link && link.href.startsWith(ENTITY)) {
+    link.href = config.entityBase + link.href.slice(ENTITY.length);
+    link.removeAttribute("target");
+  }
+}, true);
 
 if (config.query !== null) openQuery("Shared query", config.query, true);
 
