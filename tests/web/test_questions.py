@@ -298,3 +298,20 @@ def test_service_description_and_editor_list_the_predefined_prefixes(client):
     page = parse_html(client.get("/sparql", headers={"Accept": BROWSER_ACCEPT}).text)
     listed = page.find("details", "prefixes")
     assert all(f"{p}:" in listed.text and ns in listed.text for p, ns in PREFIXES.items())
+
+
+def test_bindings_travel_to_query_worker_processes(built_dataset_file, repo_engine):
+    from endpoint_helpers import make_pool_app
+
+    settings = EndpointSettings(workers=1, cache_bytes=0)
+    app = make_pool_app(settings, [built_dataset_file], {"questions": QUESTIONS})
+    try:
+        client = app.test_client()
+        for values in ({}, {"party": "id:sciri"}):
+            _, rows = library_rows(repo_engine, "armed-wings", values)
+            body = client.get("/questions/armed-wings", query_string=values).json
+            assert body["count"] == len(rows)
+        bad = client.get("/questions/armed-wings", query_string={"party": "} DROP ALL {"})
+        assert bad.status_code == 400
+    finally:
+        app.extensions["iraqkg"].close()
