@@ -65,11 +65,12 @@ class Browser:
         self._next_id = 0
         self.requests: list[str] = []
         self.console: list[str] = []
+        self.log: list[str] = []  # the browser's own messages (CSP violations, failed loads)
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         self._session = self.send("Target.attachToTarget", targetId=target, flatten=True)[
             "sessionId"
         ]
-        for domain in ("Page", "Runtime", "Network"):
+        for domain in ("Page", "Runtime", "Network", "Log"):
             self.send(f"{domain}.enable", session=True)
         self.send(
             "Emulation.setDeviceMetricsOverride",
@@ -119,6 +120,9 @@ class Browser:
             self.requests.append(params["request"]["url"])
         elif method == "Runtime.consoleAPICalled":
             self.console.append(" ".join(str(a.get("value", "")) for a in params.get("args", [])))
+        elif method == "Log.entryAdded":
+            entry = params.get("entry", {})
+            self.log.append(f"{entry.get('text', '')} ({entry.get('url', '')})")
         elif method == "Runtime.exceptionThrown":
             self.console.append(
                 "exception: " + json.dumps(params.get("exceptionDetails", {}))[:500]

@@ -42,6 +42,9 @@ def browser(tmp_path, base):
             if not url.startswith((base, "data:", "about:", "blob:"))
         ]  # fmt: skip
         assert outside == [], "the page fetched from another host"
+        blocked = [entry for entry in opened.log if "Content Security Policy" in entry]
+        assert blocked == [], "the page's policy blocked part of it"
+        assert not [e for e in opened.console if e.startswith("exception")], opened.console
 
 
 def _library_count(engine, name: str, values: dict[str, str] | None = None) -> int:
