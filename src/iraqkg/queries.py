@@ -11,6 +11,10 @@ A parameter ``name`` is the query variable ``?name``. Unbound, it is an ordinary
 substitutions, rdflib's initBindings; see engines/), so the query text is never edited
 with a user's value. ``[default: VALUE]`` at the end of a param line gives the value used
 when none is given. Values are read as RDF terms by ``parameters.parse_value``.
+
+Where a bound variable is used inside a SERVICE group, the engine binds it there too: the
+remote endpoint receives only the group (Oxigraph sends it without the outer bindings), so
+without the value there it would be asked for every item it holds.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from pathlib import Path
 
 from rdflib.term import Node
 
-from .engines.prologue import insert_values, short_term
+from .engines.prologue import declared_prefixes, insert_values, short_term
 from .errors import InputError
+from .namespaces import PREFIXES
 from .parameters import ParameterError, parse_value
+from .sparql_text import service_clauses
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.+?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*))?$")
@@ -51,6 +57,11 @@ class NamedQuery:
     question: str
     text: str
     parameters: dict[str, str] = field(default_factory=dict)  # name -> description
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The SERVICE endpoints the query calls (a federated query needs them reachable)."""
+        return tuple(c.endpoint_iri or c.endpoint.text for c in service_clauses(self.text))
 
     def default(self, name: str) -> str | None:
         """The ``[default: ...]`` value of parameter ``name``, or None (unbound)."""
@@ -87,7 +98,9 @@ class NamedQuery:
         if not bound.bindings:
             return self.text
         try:
-            return insert_values(self.text, bound.bindings, short_term)
+            # Prefixed names only with the query's own prefixes: the text runs anywhere.
+            declared = {p: ns for p, ns in PREFIXES.items() if p in declared_prefixes(self.text)}
+            return insert_values(self.text, bound.bindings, lambda t: short_term(t, declared))
         except ValueError as exc:
             raise InputError(f"query {self.name}: {exc}") from None
 

@@ -16,6 +16,7 @@ from rdflib.term import Node
 from iraqkg.engines.policy import tokens
 from iraqkg.engines.terms import to_oxigraph
 from iraqkg.namespaces import PREFIXES
+from iraqkg.sparql_text import service_clauses, splice
 
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
@@ -55,12 +56,12 @@ def spell_term(term: Node) -> str:
         raise ValueError(f"cannot bind {term!r}: {exc}") from None
 
 
-def short_term(term: Node) -> str:
-    """A validated term, as a prefixed name where one of the project's prefixes fits."""
+def short_term(term: Node, declared: Mapping[str, str] = PREFIXES) -> str:
+    """A validated term, as a prefixed name where one of ``declared`` fits."""
     spelled = spell_term(term)
     if spelled.startswith("<"):
         iri = spelled[1:-1]
-        for prefix, ns in PREFIXES.items():
+        for prefix, ns in declared.items():
             if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns) :]):
                 return f"{prefix}:{iri[len(ns) :]}"
     return spelled
@@ -110,15 +111,28 @@ def _group_start(query: str) -> int:
     raise ValueError("the query has no WHERE clause to bind parameters in")
 
 
-def insert_values(query: str, bindings: Iterable[tuple[str, Node]], spell=spell_term) -> str:
-    """The query with a VALUES block for ``bindings`` at the top of its WHERE group.
+def service_edits(query: str, pairs: list[tuple[str, Node]], spell=spell_term) -> list:
+    """A VALUES block at the top of every SERVICE group that uses a bound variable: the
+    remote endpoint receives only the group (Oxigraph sends it without the outer bindings),
+    so without the value there it would be asked for every item it holds."""
+    edits = []
+    for clause in service_clauses(query):
+        inner = [(name, term) for name, term in pairs if name in clause.variables]
+        if inner:
+            at = clause.group_start
+            edits.append((at, at, " " + values_block(inner, spell)))
+    return edits
 
-    Line numbers of the query stay as they were: the block goes on the group's own line."""
+
+def insert_values(query: str, bindings: Iterable[tuple[str, Node]], spell=spell_term) -> str:
+    """The query with a VALUES block for ``bindings`` at the top of its WHERE group (and of
+    each SERVICE group using them). Line numbers stay: each block goes on its group's line."""
     pairs = list(bindings)
     if not pairs:
         return query
     at = _group_start(query)
-    return f"{query[:at]} {values_block(pairs, spell)}{query[at:]}"
+    edits = [(at, at, " " + values_block(pairs, spell)), *service_edits(query, pairs, spell)]
+    return splice(query, edits)
 
 
 def check_bindings(bindings: Mapping[str, Node] | None) -> dict[str, Node]:

@@ -23,9 +23,11 @@ from rdflib.term import Node
 from iraqkg.engines.errors import DatasetError, QueryRefused, QuerySyntaxError
 from iraqkg.engines.loading import check_files, file_kind
 from iraqkg.engines.policy import check_graph_iris, check_query, parse_with_rdflib
-from iraqkg.engines.prologue import check_bindings
+from iraqkg.engines.prologue import check_bindings, insert_values
 from iraqkg.engines.result import QueryResult
+from iraqkg.engines.services import route_services
 from iraqkg.settings import EndpointSettings
+from iraqkg.sparql_text import service_clauses
 
 _VIEWS_KEPT = 16  # datasets built for FROM / protocol graphs, reused (the data is immutable)
 
@@ -39,6 +41,7 @@ class RdflibEngine:
         # Belt and braces: even if a dataset clause reached rdflib, it must not fetch it.
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self._allowlist = tuple(settings.service_allowlist)
+        self._routes = tuple(settings.service_rewrite)
         self._dataset = Dataset()
         for path in check_files(files):
             kind = file_kind(path)
@@ -98,6 +101,16 @@ class RdflibEngine:
         check_query(query, self._allowlist, "rdflib")
         check_graph_iris(default_graph_uris, named_graph_uris)
         initial = check_bindings(bindings)
+        if initial and service_clauses(query):
+            # rdflib would send every variable bound so far (the initBindings' whole solution)
+            # to the SERVICE endpoint: there, the validated terms go in VALUES blocks instead,
+            # at the top of the WHERE group and of each SERVICE group that uses them.
+            try:
+                query = insert_values(query, initial.items())
+            except ValueError as exc:
+                raise QueryRefused(f"cannot bind parameters: {exc}", "bad_binding") from None
+            initial = {}
+        query = route_services(query, self._routes)  # after the allowlist check
         parsed = parse_with_rdflib(query, base_iri)
         algebra = CompValue(parsed.algebra.name, **parsed.algebra)
         clause = algebra.get("datasetClause") or []

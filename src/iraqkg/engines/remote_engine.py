@@ -26,6 +26,7 @@ from iraqkg.engines.oxigraph_engine import load_store
 from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query
 from iraqkg.engines.prologue import check_bindings, insert_values, prefix_line
 from iraqkg.engines.result import QueryResult
+from iraqkg.engines.services import route_services
 from iraqkg.engines.syntax import summarise
 from iraqkg.engines.terms import to_rdflib
 from iraqkg.settings import EndpointSettings
@@ -76,6 +77,7 @@ class RemoteEngine:
             raise EngineUnavailable("engine=remote needs endpoint=URL")
         self._endpoint = settings.endpoint
         self._allowlist = tuple(settings.service_allowlist)
+        self._routes = tuple(settings.service_rewrite)
         self._timeout = settings.query_timeout
         if files:
             self._upload(load_store(settings, files), graph_store_url(settings))
@@ -135,6 +137,7 @@ class RemoteEngine:
                 query = insert_values(query, check_bindings(bindings).items())
             except ValueError as exc:
                 raise QueryRefused(f"cannot bind parameters: {exc}", "bad_binding") from None
+        query = route_services(query, self._routes)  # after the allowlist check
         # The protocol has no base or prefixes parameter either: one line says both.
         prologue = (f"BASE <{base_iri}> " if base_iri else "") + prefix_line(query)
         added = 1 if prologue else 0

@@ -67,6 +67,7 @@ def create_app(
         reconcile,
         search,
         sparql,
+        timeline,
         ui,
     )
     from iraqkg.web import questions as question_pages
@@ -102,6 +103,7 @@ def create_app(
         reconcile.bp,
         ontology.bp,
         network.bp,
+        timeline.bp,
         question_pages.bp,
     ):
         app.register_blueprint(blueprint)
