@@ -6,7 +6,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from iraqkg.engines.formats import ALL_FORMATS, FORMATS_NS
-from iraqkg.namespaces import ALL_GRAPHS
+from iraqkg.namespaces import ALL_GRAPHS, PREFIXES, SH
 from iraqkg.settings import EndpointSettings
 from iraqkg.web.executor import EngineInfo
 
@@ -38,6 +38,14 @@ def description_graph(endpoint: str, settings: EndpointSettings, info: EngineInf
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
     if settings.service_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
+
+    # The predefined prefixes (a query need not declare them), as SHACL prefix declarations.
+    graph.bind("sh", SH)
+    for prefix, namespace in PREFIXES.items():
+        declaration = BNode(f"prefix-{prefix}")
+        graph.add((service, SH.declare, declaration))
+        graph.add((declaration, SH.prefix, Literal(prefix)))
+        graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
 
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
