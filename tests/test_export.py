@@ -276,6 +276,7 @@ def test_gexf_is_1_2_with_labels_and_reads_back(network, dataset_file, tmp_path)
     assert _edge_multiset(back) == _edge_multiset(network.graph)
     some = next(d for _, _, d in back.edges(data=True) if d.get("statement") == MUHANDIS_PMF)
     assert some["validity"] == "../2020-01-03" and some["inferred"] is False
+    assert some["label"] == "deputy of"  # the edge label Gephi shows
 
 
 def test_csv_is_a_nodes_table_and_an_edges_table(network, dataset_file, tmp_path):

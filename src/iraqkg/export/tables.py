@@ -20,6 +20,7 @@ EDGE_COLUMNS = (
     "target",
     "key",
     "kind",
+    "label",
     "predicate",
     "status",
     "asserted",
