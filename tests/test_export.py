@@ -347,3 +347,21 @@ def test_cli_usage_errors_exit_2(dataset_file, tmp_path):
 def test_export_source_parses_once(dataset_file):
     source = ExportSource(dataset_file)
     assert source.dataset() is source.dataset()
+
+
+def test_svg_escapes_text_from_the_data():
+    hostile = '<script>alert(1)</script> & "Kata\'ib"'
+    graph = nx.MultiDiGraph()
+    graph.add_node("id:a", label=hostile, types="ArmedGroup", description=hostile)
+    graph.add_node("id:b", label="B", types="Person")
+    graph.add_edge("id:a", "id:b", key="st:x", kind="memberOf", status="Reported", inferred=False)
+    svg = render_svg(graph, lambda n: f"/id/{n[3:]}?q=\"'&", labels={"memberOf": hostile})
+    root = ET.fromstring(svg)  # well-formed: nothing unescaped broke the markup
+    ns = "{http://www.w3.org/2000/svg}"
+    assert not list(root.iter(f"{ns}script")) and not list(root.iter("script"))
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert hostile in texts  # the label, shown as text (and in the legend)
+    assert {a.get("href") for a in root.iter(f"{ns}a") if a.get("data-id")} == {
+        "/id/a?q=\"'&",
+        "/id/b?q=\"'&",
+    }

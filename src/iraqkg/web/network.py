@@ -122,6 +122,15 @@ def node_id(text: str) -> str:
     return f"id:{text}"
 
 
+def _by_label(network: Network, text: str) -> str | None:
+    """The actor whose preferred label is ``text`` (case and spacing aside), if one is."""
+    wanted = " ".join(text.split()).casefold()
+    found = [
+        n for n, d in network.graph.nodes(data=True) if str(d.get("label", "")).casefold() == wanted
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 def requested_view(network: Network) -> View:
     """The View the query string asks for (400 with the reason when it is malformed)."""
     args = request.args
@@ -133,7 +142,7 @@ def requested_view(network: Network) -> View:
             raise _bad(f"date={args['date']!r}: give a day as YYYY-MM-DD") from None
     around = None
     if args.get("entity", "").strip():
-        around = node_id(args["entity"])
+        around = _by_label(network, args["entity"]) or node_id(args["entity"])
         if around not in network.graph:
             raise ApiError(404, "not_found", f"{around} is not an actor in the network")
     depth_text = args.get("depth", "1").strip() or "1"
