@@ -43,6 +43,7 @@ ACTOR = (
 VALUES = "VALUES ?p { " + " ".join(f"ikg:{k}" for k in NETWORK_PREDICATES) + " }"
 MUHANDIS_PMF = "st:001-08-muhandis-deputy-commander-pmf"
 SOLEIMANI_QUDS = "st:001-08-soleimani-head-quds-force"
+AMERI_BADR = "st:000-27-ameri-chief-of-staff-of-badr"
 
 
 @pytest.fixture(scope="module")
@@ -270,13 +271,25 @@ def test_gexf_is_1_2_with_labels_and_reads_back(network, dataset_file, tmp_path)
     nodes = root.iter("{http://www.gexf.net/1.2draft}node")
     labels = {n.get("id"): n.get("label") for n in nodes}
     assert labels == {n: d["label"] for n, d in network.graph.nodes(data=True)}
+    graph = root.find("{http://www.gexf.net/1.2draft}graph")
+    assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    edge_ids = {e.get("id") for e in root.iter("{http://www.gexf.net/1.2draft}edge")}
+    assert edge_ids == {k for _, _, k in network.graph.edges(keys=True)}
     back = nx.read_gexf(out)
     assert set(back) == set(network.graph)
-    assert back.number_of_edges() == network.graph.number_of_edges()
+    assert set(back.edges(keys=True)) == set(network.graph.edges(keys=True))
     assert _edge_multiset(back) == _edge_multiset(network.graph)
-    some = next(d for _, _, d in back.edges(data=True) if d.get("statement") == MUHANDIS_PMF)
+    some = back.edges["id:abu-mahdi-al-muhandis", "id:popular-mobilization-forces", MUHANDIS_PMF]
     assert some["validity"] == "../2020-01-03" and some["inferred"] is False
     assert some["label"] == "deputy of"  # the edge label Gephi shows
+    # Validity as GEXF spells (Gephi's timeline); the source's own qualifier kept beside.
+    assert some["stated_end"] == "2020-01-03"
+    g = "{http://www.gexf.net/1.2draft}"
+    (edge,) = [e for e in root.iter(f"{g}edge") if e.get("id") == MUHANDIS_PMF]
+    (spell,) = edge.iter(f"{g}spell")
+    assert spell.attrib == {"end": "2020-01-03"}  # no start: the sources give none
+    undated = back.edges["id:hadi-al-ameri", "id:badr-organization", AMERI_BADR]
+    assert "spells" not in undated
 
 
 def test_csv_is_a_nodes_table_and_an_edges_table(network, dataset_file, tmp_path):
