@@ -16,9 +16,18 @@ from . import __version__
 from .build import build as run_build
 from .build import validate as run_validate
 from .cli_export import export_command
-from .cli_inputs import dataset_files, paths_from_options
+from .cli_inputs import (
+    data_option,
+    dataset_files,
+    ontology_option,
+    out_option,
+    project_from_options,
+    queries_option,
+    sources_option,
+)
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
+from .link_cli import link_command
 from .queries import load_named_queries
 from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
@@ -27,18 +36,6 @@ from .tables import FORMATS, render
 def _fail(error: IraqkgError) -> None:
     click.echo(f"error: {error}", err=True)
     sys.exit(error.exit_code)
-
-
-ontology_option = click.option(
-    "--ontology", default="ontology", show_default=True, help="Ontology and shapes folder."
-)
-data_option = click.option("--data", default="data", show_default=True, help="Data folder.")
-out_option = click.option("--out", default="build", show_default=True, help="Build output folder.")
-sources_option = click.option(
-    "--sources",
-    default=None,
-    help="Folder of source texts to check quotes against [default: ../shared/sources if present].",
-)
 
 
 @click.group(
@@ -58,7 +55,7 @@ def main() -> None:
 @sources_option
 def validate(ontology: str, data: str, sources: str | None) -> None:
     """Parse and check the data contract without building."""
-    paths = paths_from_options(ontology, data, "build", sources)
+    paths = project_from_options(ontology, data, None, sources).paths
     try:
         inputs, views, stages = run_validate(paths)
     except IraqkgError as error:
@@ -78,9 +75,15 @@ def validate(ontology: str, data: str, sources: str | None) -> None:
 @out_option
 @sources_option
 @click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
-def build(ontology: str, data: str, out: str, sources: str | None, force: bool) -> None:
+def build(
+    ontology: str | None, data: str | None, out: str | None, sources: str | None, force: bool
+) -> None:
     """Validate, reason and write the dataset (N-Quads, four named graphs) to OUT."""
-    paths = paths_from_options(ontology, data, out, sources)
+    project = project_from_options(ontology, data, out, sources)
+    if project.packaged_build and out is None:
+        # The installed build is read-only: building the installed data goes to ./build.
+        project = project_from_options(ontology, data, "build", sources)
+    paths = project.paths
     try:
         result = run_build(paths, BuildSettings(), force=force)
     except IraqkgError as error:
@@ -92,36 +95,64 @@ def build(ontology: str, data: str, out: str, sources: str | None, force: bool) 
     click.echo("seconds:  " + ", ".join(f"{s} {t:.3f}" for s, t in result.seconds.items()))
 
 
+def _routes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """--service-rewrite IRI=URL values as (IRI, URL) pairs (a usage error otherwise)."""
+    from .engines.services import parse_route
+
+    try:
+        return tuple(parse_route(v) for v in values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _endpoint_settings(**values) -> EndpointSettings:
+    try:
+        return EndpointSettings(**values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option(
     "--param", "params", multiple=True, help="Bind a named query's parameter: NAME=VALUE."
 )
-@click.option("--queries", "queries_dir", default="queries", show_default=True)
+@queries_option
 @ontology_option
 @data_option
 @out_option
 @sources_option
 @click.option("--dataset", "datasets", multiple=True, help="Query these RDF files instead.")
+@click.option(
+    "--service-rewrite",
+    "service_rewrite",
+    multiple=True,
+    metavar="IRI=URL",
+    help="Call URL where a SERVICE clause names IRI (an allowlisted endpoint; repeatable), "
+    "e.g. a Wikidata mirror.",
+)
 def query(
     query: str,
     fmt: str,
     params: tuple[str, ...],
-    queries_dir: str,
-    ontology: str,
-    data: str,
-    out: str,
+    queries_dir: str | None,
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
     sources: str | None,
     datasets: tuple[str, ...],
+    service_rewrite: tuple[str, ...],
 ) -> None:
     """Run QUERY (a named query, a .rq file, or - for stdin) on the current build."""
     from .engines import open_engine
 
-    text = _query_text(query, params, Path(queries_dir))
+    project = project_from_options(ontology, data, out, sources, queries_dir)
+    text = _query_text(query, params, project.queries)
+    settings = _endpoint_settings(service_rewrite=_routes(service_rewrite))
     try:
-        files, _ = dataset_files(paths_from_options(ontology, data, out, sources), datasets)
-        engine = open_engine(EndpointSettings(), files)
+        files, _ = dataset_files(project, datasets)
+        engine = open_engine(settings, files)
         try:
             result = engine.query(text)
         finally:
@@ -163,13 +194,13 @@ def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> str:
 @main.command()
 @data_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(data: str, as_json: bool) -> None:
+def stats(data: str | None, as_json: bool) -> None:
     """Coverage: entities per class, statements per source and status, time share."""
     from .loading import load_folder
     from .stats import coverage
 
     try:
-        figures = coverage(load_folder(Path(data)).graph)
+        figures = coverage(load_folder(project_from_options(data=data).data).graph)
     except IraqkgError as error:
         _fail(error)
     if as_json:
@@ -189,11 +220,22 @@ def stats(data: str, as_json: bool) -> None:
 
 
 @main.command(name="queries")
-@click.option("--queries", "queries_dir", default="queries", show_default=True)
-def list_queries(queries_dir: str) -> None:
+@queries_option
+def list_queries(queries_dir: str | None) -> None:
     """List the named queries with the question each answers."""
-    for name, named in load_named_queries(Path(queries_dir)).items():
+    folder = project_from_options(queries=queries_dir).queries
+    try:
+        named_queries = load_named_queries(folder)
+    except IraqkgError as error:
+        _fail(error)
+    if not named_queries:
+        # Nothing to list is an input error, not an empty success.
+        click.echo(f"error: no named queries (*.rq files) in {folder}", err=True)
+        sys.exit(EXIT_USAGE)
+    for name, named in named_queries.items():
         params = f"  [params: {', '.join(named.parameters)}]" if named.parameters else ""
+        if named.services:
+            params += f"  [calls: {', '.join(named.services)}]"
         click.echo(f"{name}: {named.title}{params}\n    {named.question}")
 
 
@@ -239,6 +281,14 @@ def list_queries(queries_dir: str) -> None:
     help="An endpoint SERVICE may call (repeatable) [default: the Wikidata Query Service].",
 )
 @click.option(
+    "--service-rewrite",
+    "service_rewrite",
+    multiple=True,
+    metavar="IRI=URL",
+    help="Call URL where a SERVICE clause names IRI (an allowlisted endpoint; repeatable), "
+    "e.g. a Wikidata mirror.",
+)
+@click.option(
     "--cors-origin",
     "cors_origins",
     multiple=True,
@@ -256,17 +306,11 @@ def list_queries(queries_dir: str) -> None:
     default=None,
     help="Make one in-process GET request to PATH, print the response and exit.",
 )
-@click.option(
-    "--queries",
-    "queries_dir",
-    default="queries",
-    show_default=True,
-    help="Named queries offered on the query page.",
-)
+@queries_option
 def serve(
-    ontology: str,
-    data: str,
-    out: str,
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
     sources: str | None,
     host: str,
     port: int,
@@ -276,10 +320,11 @@ def serve(
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
+    service_rewrite: tuple[str, ...],
     cors_origins: tuple[str, ...],
     datasets: tuple[str, ...],
     get_path: str | None,
-    queries_dir: str,
+    queries_dir: str | None,
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
     from .engines import EngineFactory, open_engine
@@ -292,6 +337,8 @@ def serve(
         extra = {}
         if allow_service:
             extra["service_allowlist"] = tuple(allow_service)
+        if service_rewrite:
+            extra["service_rewrite"] = _routes(service_rewrite)
         if cors_origins:
             extra["cors_origins"] = () if cors_origins == ("none",) else tuple(cors_origins)
         settings = EndpointSettings(
@@ -306,11 +353,12 @@ def serve(
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    project = project_from_options(ontology, data, out, sources, queries_dir)
     try:
-        files, build_id = dataset_files(paths_from_options(ontology, data, out, sources), datasets)
+        files, build_id = dataset_files(project, datasets)
+        named = load_named_queries(project.queries)
     except IraqkgError as error:
         _fail(error)
-    named = load_named_queries(Path(queries_dir))
     info = {
         "build_id": build_id,
         "named_queries": [(n, q.text) for n, q in named.items()],
@@ -330,6 +378,7 @@ def serve(
 
 
 main.add_command(explain_command)
+main.add_command(link_command)
 main.add_command(export_command)
 
 

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import click
 
-from .cli_inputs import dataset_files, paths_from_options
+from .cli_inputs import (
+    data_option,
+    dataset_files,
+    ontology_option,
+    out_option,
+    project_from_options,
+    sources_option,
+)
 from .errors import EXIT_USAGE, IraqkgError
 from .export import FORMATS, export_file, export_stream
 
@@ -29,17 +36,17 @@ def _formats_help() -> str:
     default=None,
     help="File to write (for csv: a folder for nodes.csv and edges.csv) [default: stdout].",
 )
-@click.option("--ontology", default="ontology", show_default=True, help="Ontology folder.")
-@click.option("--data", default="data", show_default=True, help="Data folder.")
-@click.option("--out", default="build", show_default=True, help="Build output folder.")
-@click.option("--sources", default=None, help="Source texts for quote checks when building.")
+@ontology_option
+@data_option
+@out_option
+@sources_option
 @click.option("--dataset", default=None, help="Export this build's N-Quads file instead.")
 def export_command(
     format_name: str,
     output: str | None,
-    ontology: str,
-    data: str,
-    out: str,
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
     sources: str | None,
     dataset: str | None,
 ) -> None:
@@ -50,9 +57,9 @@ def export_command(
     stated and inferred, with status, source, dates and validity): graphml and gexf (for
     networkx and Gephi), csv (nodes and edges tables), svg (a picture).
     """
-    paths = paths_from_options(ontology, data, out, sources)
+    project = project_from_options(ontology, data, out, sources)
     try:
-        [file], _ = dataset_files(paths, (dataset,) if dataset else ())
+        [file], _ = dataset_files(project, (dataset,) if dataset else ())
     except IraqkgError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)

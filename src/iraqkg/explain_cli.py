@@ -11,7 +11,13 @@ import sys
 
 import click
 
-from .cli_inputs import dataset_files, paths_from_options
+from .cli_inputs import (
+    data_option,
+    dataset_files,
+    ontology_option,
+    out_option,
+    project_from_options,
+)
 from .errors import IraqkgError
 from .explain import explain_triple
 
@@ -44,15 +50,36 @@ def render_text(node: dict, prefix: str = "", last: bool = True, root: bool = Tr
     branch = "" if root else ("└─ " if last else "├─ ")
     child = prefix + ("" if root else ("   " if last else "│  "))
     how = node["how"]
-    lines = [f"{prefix}{branch}{_line(node)}  [{how}; valid: {describe_validity(node['valid'])}]"]
+    label = (
+        "inferred through a contested premise"
+        if how == "inferred" and node.get("contested")
+        else how
+    )
+    lines = [f"{prefix}{branch}{_line(node)}  [{label}; valid: {describe_validity(node['valid'])}]"]
     if how == "inferred":
         lines.append(f"{child}   by {node['rule']}: {node['reading']}  ({node['axiom']})")
+    if node.get("rests_on_contested"):
+        lines.append(f"{child}   rests on contested: {', '.join(node['rests_on_contested'])}")
+    if how == "contested":
+        lines.append(f"{child}   {node['message']}")
     for record in node.get("statements", []):
         where = f"{record['source']} ({record['file']}) paragraph {record['paragraph']}"
         status = "" if record["status"] == "Reported" else f"{record['status']}, "
         lines.append(f"{child}   {status}{where}: “{record['quote']}”")
         times = [f"{k} {record[k]}" for k in ("start", "end", "point_in_time") if k in record]
+        if record.get("ended"):
+            times.append("ended (the source says it is over)")
         lines.append(f"{child}     {record['statement']}{'  ' + ', '.join(times) if times else ''}")
+        ended = record.get("ended_by")
+        if ended:
+            lines.append(
+                f"{child}     ended by {ended['rule']}: {ended['reading']} ({ended['statement']})"
+            )
+        for other in record.get("contested_by", []):
+            lines.append(
+                f"{child}     contested: {other['source']} paragraph {other['paragraph']} "
+                f"says otherwise: “{other['quote']}” ({other['statement']})"
+            )
     if how == "absent":
         lines.append(f"{child}   {node['message']}")
     premises = node.get("premises", [])
@@ -66,9 +93,9 @@ def render_text(node: dict, prefix: str = "", last: bool = True, root: bool = Tr
 @click.argument("predicate")
 @click.argument("object")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--ontology", default="ontology", show_default=True, help="Ontology folder.")
-@click.option("--data", default="data", show_default=True, help="Data folder.")
-@click.option("--out", default="build", show_default=True, help="Build output folder.")
+@ontology_option
+@data_option
+@out_option
 @click.option("--sources", default=None, help="Source texts for quote checks when building.")
 @click.option("--dataset", default=None, help="Explain over this N-Quads file instead.")
 def explain_command(
@@ -76,9 +103,9 @@ def explain_command(
     predicate: str,
     object: str,
     fmt: str,
-    ontology: str,
-    data: str,
-    out: str,
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
     sources: str | None,
     dataset: str | None,
 ) -> None:
@@ -89,9 +116,9 @@ def explain_command(
     OWL 2 RL rule and axiom applied, down to the statements with source, paragraph, quote
     and time; the validity says when the triple held according to the dated statements.
     """
-    paths = paths_from_options(ontology, data, out, sources)
+    project = project_from_options(ontology, data, out, sources)
     try:
-        [file], _ = dataset_files(paths, (dataset,) if dataset else ())
+        [file], _ = dataset_files(project, (dataset,) if dataset else ())
         explanation = explain_triple(file, subject, predicate, object)
     except ValueError as error:
         raise click.UsageError(str(error)) from None

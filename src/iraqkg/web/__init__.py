@@ -65,6 +65,7 @@ def create_app(
         reconcile,
         search,
         sparql,
+        timeline,
         ui,
     )
 
@@ -93,6 +94,7 @@ def create_app(
         reconcile.bp,
         ontology.bp,
         network.bp,
+        timeline.bp,
     ):
         app.register_blueprint(blueprint)
     install_error_handlers(app)

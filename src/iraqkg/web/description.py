@@ -6,7 +6,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from iraqkg.engines.formats import ALL_FORMATS, FORMATS_NS
-from iraqkg.namespaces import NAMED_GRAPHS
+from iraqkg.namespaces import ALL_GRAPHS
 from iraqkg.settings import EndpointSettings
 from iraqkg.web.executor import EngineInfo
 
@@ -45,7 +45,7 @@ def description_graph(endpoint: str, settings: EndpointSettings, info: EngineInf
     counts = dict(info.counts)
     graph.add((dataset, SD.defaultGraph, _graph_node(graph, counts.pop("default", 0))))
     # The build's four graphs first, then any other graph the dataset files named.
-    names = [str(g) for g in NAMED_GRAPHS if str(g) in counts]
+    names = [str(g) for g in ALL_GRAPHS if str(g) in counts]
     names += sorted(name for name in counts if name not in names)
     for name in names:
         named = BNode()
