@@ -378,3 +378,25 @@ def test_svg_escapes_text_from_the_data():
         "/id/a?q=\"'&",
         "/id/b?q=\"'&",
     }
+
+
+@pytest.mark.parametrize(
+    "name,fmt", [("trig", "trig"), ("turtle", "turtle"), ("jsonld", "json-ld")]
+)
+def test_literals_keep_their_lexical_form(name, fmt, tmp_path):
+    """Regression: rdflib's TriG writer turned "48"^^xsd:decimal into 48.0, and an Oxigraph
+    store keeps only the value ("2600000000.0" -> "2600000000"): other RDF terms."""
+    decimal = "<http://www.w3.org/2001/XMLSchema#decimal>"
+    values = ["48", "2600000000.0", "1.50", "-0.0"]
+    lines = [
+        f'<https://w3id.org/iraqkg/id/x> <https://w3id.org/iraqkg/ontology#v{i}> "{v}"^^{decimal} '
+        "<https://w3id.org/iraqkg/graph/asserted> ."
+        for i, v in enumerate(values)
+    ]
+    source = tmp_path / "tiny.nq"
+    source.write_text("\n".join(lines) + "\n")
+    [out] = export_file(name, source, tmp_path / f"out{FORMATS[name].extension}")
+    back = Dataset()
+    back.parse(out, format=fmt)
+    found = sorted(str(o) for _, _, o, _ in back.quads((None, None, None, None)))
+    assert found == sorted(values)
