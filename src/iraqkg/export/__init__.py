@@ -109,14 +109,14 @@ FORMATS: dict[str, ExportFormat] = {
         "application/trig",
         ".trig",
         "the dataset, four named graphs",
-        _rdf(rdf.write_trig),
+        lambda source, out: rdf.write_trig(source.path, out),
     ),
     "turtle": ExportFormat(
         "turtle",
         "text/turtle",
         ".ttl",
         "the union of the four graphs (Turtle has no graphs)",
-        _rdf(rdf.write_turtle),
+        lambda source, out: rdf.write_turtle(source.path, out),
     ),
     "jsonld": ExportFormat(
         "jsonld",

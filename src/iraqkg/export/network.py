@@ -11,11 +11,11 @@ stated or inferred); edges are the ties of ``NETWORK_PREDICATES`` between two ac
 - one edge per statement the source presents as **Alleged, Claimed, Denied or Disputed**
   (neither asserted nor inferred; ``status`` says which). They never reach the reasoner.
 
-Every edge carries ``validity``: the ``ikg:validDuring`` intervals the build publishes, as
-ISO 8601 intervals with ``..`` for an unknown bound (``../2020-01-03``), space-separated,
-or ``never``. ``contested`` is true when a source disputes or denies the same tie
-(``CONTESTED_STATUSES``). Attributes are plain strings, numbers and booleans, so GraphML
-and GEXF writers take the graph as it is.
+Every edge carries ``label`` (the predicate's label, which Gephi shows) and ``validity``:
+the ``ikg:validDuring`` intervals the build publishes, as ISO 8601 intervals with ``..``
+for an unknown bound (``../2020-01-03``), space-separated, or ``never``. ``contested`` is
+true when a source disputes or denies the same tie (``CONTESTED_STATUSES``). Attributes
+are plain strings, numbers and booleans, so GraphML and GEXF writers take the graph as it is.
 """
 
 from __future__ import annotations
@@ -337,6 +337,8 @@ def _with_schema(graph: nx.MultiDiGraph, select: Select) -> Network:
                 seen.add(current)
                 todo.extend(supers.get(current, ()))
         implies[kind] = frozenset(seen)
+    for _, _, data in graph.edges(data=True):  # Gephi shows an edge's "label"
+        data["label"] = labels.get(str(data["kind"]), str(data["kind"]))
     return Network(graph, implies, frozenset(symmetric), labels)
 
 
