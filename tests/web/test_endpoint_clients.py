@@ -13,8 +13,20 @@ from dataclasses import replace
 import pytest
 from endpoint_helpers import MINI, live_server, make_pool_app, oxigraph_server
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    RDFXML,
+    TSV,
+    TURTLE,
+    XML,
+    SPARQLWrapper,
+)
 
 from iraqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from iraqkg.web import close_app
@@ -70,6 +82,69 @@ def test_sparqlwrapper_construct(endpoint: str, fmt: str) -> None:
     assert len(graph) > 5 and all(s == KH for s in graph.subjects())
 
 
+def _expected_graph(query: str) -> Graph:
+    from iraqkg.engines import open_engine
+    from iraqkg.settings import EndpointSettings
+
+    engine = open_engine(EndpointSettings(), [MINI])
+    try:
+        return Graph().parse(data=engine.query(query).serialize("nt"), format="nt")
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, XML, JSONLD, JSON])
+@pytest.mark.parametrize("method", ["GET", POST])
+def test_sparqlwrapper_every_construct_format(endpoint: str, fmt: str, method: str) -> None:
+    # regression: JSON-LD and N3 were 406 (SPARQLWrapper sends format=n3, and
+    # format=application/ld+json,application/x-json+ld as one comma-separated value)
+    query = f"CONSTRUCT WHERE {{ <{KH}> ?p ?o }}"
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(method)
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    response = client.query()
+    media = response.info()["content-type"].split(";")[0]
+    body = response.response.read()
+    syntax = {"text/turtle": "turtle", "application/rdf+xml": "xml"}.get(media, "json-ld")
+    assert isomorphic(Graph().parse(data=body, format=syntax), _expected_graph(query))
+
+
+@pytest.mark.parametrize(("fmt", "media"), [(CSV, "text/csv"), (TSV, "text/tab-separated-values")])
+def test_sparqlwrapper_csv_and_tsv(endpoint: str, fmt: str, media: str) -> None:
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(LABELS)
+    client.setReturnFormat(fmt)
+    response = client.query()
+    assert response.info()["content-type"].startswith(media)
+    text = response.convert().decode("utf-8")
+    separator = "," if fmt == CSV else "\t"
+    lines = text.splitlines()
+    assert lines[0].replace("?", "").split(separator) == ["s", "label"]
+    assert len(lines) == 1 + len(EXPECTED_LABELS)
+
+
+def test_jsonld_reads_as_plain_json_under_the_published_context(endpoint: str) -> None:
+    query = f"CONSTRUCT WHERE {{ <{KH}> ?p ?o }}"
+    request = urllib.request.Request(
+        endpoint + "?" + urllib.parse.urlencode({"query": query}),
+        headers={"Accept": "application/ld+json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        document = json.loads(response.read())
+    base = endpoint.rsplit("/sparql", 1)[0]
+    with urllib.request.urlopen(base + "/context.jsonld", timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("application/ld+json")
+        published = json.loads(response.read())
+    assert document["@context"] == published["@context"]
+    [node] = document["@graph"]
+    assert node["@id"] == "id:kataib-hezbollah"  # compact, not a full IRI
+    assert isinstance(node["skos:prefLabel"], (str, dict))
+    assert isomorphic(
+        Graph().parse(data=json.dumps(document), format="json-ld"), _expected_graph(query)
+    )
+
+
 def test_sparqlwrapper_ask(endpoint: str) -> None:
     client = SPARQLWrapper(endpoint)
     client.setQuery(f"ASK {{ <{KH}> ?p ?o }}")
@@ -87,6 +162,15 @@ def test_rdflib_sparqlstore(endpoint: str) -> None:
     asserted = Graph(store=store, identifier=ASSERTED_GRAPH)
     assert list(asserted.query(LABELS))
     assert bool(asserted.query(f"ASK {{ <{KH}> a ?type }}").askAnswer)
+
+
+def test_rdflib_sparqlstore_construct_and_graph_formats(endpoint: str) -> None:
+    store = SPARQLStore(endpoint)
+    query = f"CONSTRUCT WHERE {{ <{KH}> ?p ?o }}"
+    graph = Graph(store=store).query(query).graph
+    assert isomorphic(graph, _expected_graph(query))
+    store.returnFormat = "json-ld"
+    assert isomorphic(Graph(store=store).query(query).graph, _expected_graph(query))
 
 
 def test_curl(endpoint: str) -> None:

@@ -55,7 +55,8 @@ def create_app(
     each query worker process calls to open its engine, or an Engine to query in-thread.
     ``info``: {"build_id": str | None, "named_queries": [(name, sparql), ...] optional}.
     """
-    from iraqkg.web import entities, explanations, health, sparql, ui
+    from iraqkg.engines import EngineFactory
+    from iraqkg.web import dataset, entities, explanations, health, sparql, ui
 
     here = Path(__file__).parent
     app = Flask(
@@ -70,8 +71,11 @@ def create_app(
         dict(info),
         list(info.get("named_queries", [])),
     )
+    if isinstance(engine_factory, EngineFactory):  # what /dataset.* offers when info has none
+        state.info.setdefault("dump_files", [str(f) for f in engine_factory.files])
     app.extensions[EXTENSION] = state
-    for blueprint in (sparql.bp, health.bp, ui.bp, entities.bp, explanations.bp):
+    blueprints = (sparql.bp, health.bp, ui.bp, entities.bp, explanations.bp, dataset.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 
 from iraqkg.engines.formats import GRAPH_FORMATS, find_format
 from iraqkg.engines.result import serialize_graph
+from iraqkg.web.dataset import void_facts
 from iraqkg.web.description import description_graph
 from iraqkg.web.errors import ApiError, from_exception
 from iraqkg.web.negotiation import best_offer
@@ -39,7 +40,7 @@ def _describe(endpoint: str, format_params: tuple[str, ...]) -> Response:
             return query_page(endpoint)
         fmt = next(f for f in GRAPH_FORMATS if best in f.offers)
     state = current_state()
-    graph = description_graph(endpoint, state.settings, state.executor.info)
+    graph = description_graph(endpoint, state.settings, state.executor.info, void_facts())
     response = Response(serialize_graph(graph, fmt.key), content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
