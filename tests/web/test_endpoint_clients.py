@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 from endpoint_helpers import MINI, live_server, make_pool_app, oxigraph_server
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import (
@@ -211,3 +211,77 @@ def test_oxigraph_server_federates_into_this_endpoint(endpoint: str, tmp_path) -
         with urllib.request.urlopen(request, timeout=60) as response:
             bindings = json.loads(response.read())["results"]["bindings"]
     assert {b["label"]["value"] for b in bindings} == EXPECTED_LABELS
+
+
+# ---- complete answers: all of it, or an error that says the limit ------------------------
+
+
+@pytest.fixture(scope="module")
+def capped_endpoint(settings):
+    capped = replace(settings, workers=1, max_rows=5)
+    app = make_pool_app(capped, [MINI], {"build_id": "capped"})
+    try:
+        with live_server(app, capped) as url:
+            yield url
+    finally:
+        close_app(app)
+
+
+def test_sparqlwrapper_is_told_of_the_row_limit(capped_endpoint: str) -> None:
+    import urllib.error
+
+    client = SPARQLWrapper(capped_endpoint)
+    client.setQuery("SELECT * WHERE { ?s ?p ?o }")
+    client.setReturnFormat(JSON)
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        client.query()
+    assert raised.value.code == 422
+    assert "max_rows=5" in str(raised.value)  # the reason phrase is in the message
+    assert json.loads(raised.value.read())["error"] == "too_many_rows"
+    client.setQuery("SELECT * WHERE { ?s ?p ?o } LIMIT 5")  # within the limit: all of it
+    assert len(client.query().convert()["results"]["bindings"]) == 5
+
+
+def test_rdflib_sparqlstore_gets_an_error_not_a_partial_graph(capped_endpoint: str) -> None:
+    import urllib.error
+
+    store = SPARQLStore(capped_endpoint)
+    # rdflib's GET raises its own ValueError from the HTTPError, which a traceback shows
+    with pytest.raises(ValueError) as raised:
+        list(Graph(store=store).triples((None, None, None)))
+    cause = raised.value.__context__
+    assert isinstance(cause, urllib.error.HTTPError) and cause.code == 422
+    assert "max_rows=5" in str(cause)
+
+
+def test_curl_sees_422_with_the_limit(capped_endpoint: str) -> None:
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+    done = subprocess.run(
+        [curl, "--silent", "--include", "--data-urlencode", "query=CONSTRUCT WHERE { ?s ?p ?o }",
+         capped_endpoint],
+        capture_output=True, check=True, text=True,
+    )  # fmt: skip
+    status_line = done.stdout.splitlines()[0]
+    assert status_line.split()[1] == "422" and "max_rows=5" in status_line
+    body = json.loads(done.stdout.split("\n\n", 1)[1])  # text mode: \r\n read as \n
+    assert body["max_rows"] == 5 and "--max-rows" in body["message"]
+
+
+@pytest.mark.slow
+def test_rdflib_sparqlstore_gets_the_whole_build(settings, built_dataset_file) -> None:
+    # regression: SPARQLStore reported 17,284 triples and returned 10,000 of them
+    one = replace(settings, workers=1)
+    app = make_pool_app(one, [built_dataset_file], {"build_id": "whole"})
+    try:
+        with live_server(app, one) as url:
+            graph = Graph(store=SPARQLStore(url))
+            triples = list(graph.triples((None, None, None)))
+            assert len(triples) == len(graph) == len(set(triples))
+            whole = Dataset()
+            whole.parse(built_dataset_file, format="nquads")
+            union = {(s, p, o) for s, p, o, _ in whole.quads((None, None, None, None))}
+            assert len(triples) == len(union) > 10_000
+    finally:
+        close_app(app)
