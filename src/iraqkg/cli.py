@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .build import build as run_build
 from .build import validate as run_validate
+from .cli_export import export_command
 from .cli_inputs import (
     data_option,
     dataset_files,
@@ -336,6 +337,7 @@ def serve(
 
 
 main.add_command(explain_command)
+main.add_command(export_command)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,19 @@ def create_app(
     ``info``: {"build_id": str | None, "named_queries": [(name, sparql), ...] optional}.
     """
     from iraqkg.engines import EngineFactory
-    from iraqkg.web import dataset, entities, explanations, health, sparql, ui
+    from iraqkg.web import (
+        dataset,
+        entities,
+        explanations,
+        health,
+        home,
+        network,
+        ontology,
+        reconcile,
+        search,
+        sparql,
+        ui,
+    )
 
     here = Path(__file__).parent
     app = Flask(
@@ -74,8 +86,19 @@ def create_app(
     if isinstance(engine_factory, EngineFactory):  # what /dataset.* offers when info has none
         state.info.setdefault("dump_files", [str(f) for f in engine_factory.files])
     app.extensions[EXTENSION] = state
-    blueprints = (sparql.bp, health.bp, ui.bp, entities.bp, explanations.bp, dataset.bp)
-    for blueprint in blueprints:
+    for blueprint in (
+        sparql.bp,
+        health.bp,
+        ui.bp,
+        entities.bp,
+        explanations.bp,
+        home.bp,
+        search.bp,
+        reconcile.bp,
+        ontology.bp,
+        network.bp,
+        dataset.bp,
+    ):
         app.register_blueprint(blueprint)
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)
