@@ -18,6 +18,7 @@ from .cli_inputs import (
     ontology_option,
     out_option,
     project_from_options,
+    sources_option,
 )
 from .errors import EXIT_USAGE, IraqkgError
 from .export import FORMATS, export_file, export_stream
@@ -38,7 +39,7 @@ def _formats_help() -> str:
 @ontology_option
 @data_option
 @out_option
-@click.option("--sources", default=None, help="Source texts for quote checks when building.")
+@sources_option
 @click.option("--dataset", default=None, help="Export this build's N-Quads file instead.")
 def export_command(
     format_name: str,
