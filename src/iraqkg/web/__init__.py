@@ -67,6 +67,7 @@ def create_app(
         reconcile,
         search,
         sparql,
+        timeline,
         ui,
     )
 
@@ -97,6 +98,7 @@ def create_app(
         reconcile.bp,
         ontology.bp,
         network.bp,
+        timeline.bp,
         dataset.bp,
     ):
         app.register_blueprint(blueprint)

@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
 from iraqkg.engines.formats import ALL_FORMATS, FORMATS_NS
-from iraqkg.namespaces import ID, IKG, NAMED_GRAPHS
+from iraqkg.namespaces import ALL_GRAPHS, ID, IKG
 from iraqkg.settings import EndpointSettings
 from iraqkg.web.executor import EngineInfo
 
@@ -66,7 +66,7 @@ def description_graph(
     counts = dict(info.counts)
     graph.add((dataset, SD.defaultGraph, _graph_node(graph, counts.pop("default", 0))))
     # The build's four graphs first, then any other graph the dataset files named.
-    names = [str(g) for g in NAMED_GRAPHS if str(g) in counts]
+    names = [str(g) for g in ALL_GRAPHS if str(g) in counts]
     names += sorted(name for name in counts if name not in names)
     subsets = []
     for name in names:
