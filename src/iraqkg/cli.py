@@ -278,7 +278,7 @@ def list_queries(queries_dir: str | None) -> None:
     default=EndpointSettings.max_rows,
     show_default=True,
     type=int,
-    help="Most rows or triples in one answer (more are cut, with X-Iraqkg-Truncated).",
+    help="Most rows or triples in one answer (a larger answer is an error: 422).",
 )
 @click.option(
     "--allow-service",
