@@ -128,6 +128,14 @@ def parse_amount(text: str) -> Amount:
     return Amount(text, value, low, high, approximation, unit, total, per)
 
 
+def _number(value: Decimal) -> Literal:
+    """A count as xsd:integer; a fraction as xsd:decimal in its canonical form (so every
+    RDF syntax writes and reads it back as the same literal)."""
+    if value == value.to_integral_value():
+        return Literal(int(value))
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
+
+
 def quantity_iri(statement: URIRef) -> URIRef:
     return QUANTITY[str(statement).rsplit("/", 1)[-1]]
 
@@ -154,7 +162,7 @@ def quantity_triples(statement: URIRef, amount_literal: Literal, provenance) -> 
         (IKG.maxValue, amount.maximum),
     ):
         if value is not None:
-            found.append((node, predicate, Literal(value, datatype=XSD.decimal)))
+            found.append((node, predicate, _number(value)))
     if amount.unit:
         found.append((node, IKG.unit, Literal(amount.unit)))
     if amount.total is not None:

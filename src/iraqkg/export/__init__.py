@@ -101,14 +101,14 @@ FORMATS: dict[str, ExportFormat] = {
         "nquads",
         "application/n-quads",
         ".nq",
-        "the dataset, four named graphs",
+        "the dataset, its named graphs",
         lambda source, out: rdf.write_nquads(source.path, out),
     ),
     "trig": ExportFormat(
         "trig",
         "application/trig",
         ".trig",
-        "the dataset, four named graphs",
+        "the dataset, its named graphs",
         _rdf(rdf.write_trig),
     ),
     "turtle": ExportFormat(

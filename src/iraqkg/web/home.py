@@ -31,7 +31,14 @@ _KEY = "iraqkg.home"
 _LOCK = threading.Lock()
 _HEADER = re.compile(r"^#\s*(title|question)\s*:\s*(.+?)\s*$")
 # Records the build writes (not entities people look for) are not counted as entities.
-_NOT_ENTITIES = ("Statement", "SourceDocument", "Inference", "ValidityInterval")
+_NOT_ENTITIES = (
+    "Statement",
+    "SourceDocument",
+    "Inference",
+    "ValidityInterval",
+    "Quantity",
+    "Contest",
+)
 
 _PER_CLASS = f"""SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   GRAPH ?g {{ ?e a ?c }}
