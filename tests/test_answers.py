@@ -44,7 +44,7 @@ def _pick(rows, *keys):
 
 
 def test_every_named_query_has_a_test_of_its_answers():
-    source = "".join(p.read_text() for p in (REPO / "tests").glob("test_*.py"))
+    source = "".join(p.read_text() for p in (REPO / "tests").rglob("test_*.py"))
     untested = [name for name in QUERIES if f'"{name}"' not in source]
     assert untested == []
 

@@ -27,6 +27,7 @@ from .cli_inputs import (
 )
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
+from .link_cli import link_command
 from .queries import load_named_queries
 from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
@@ -94,6 +95,23 @@ def build(
     click.echo("seconds:  " + ", ".join(f"{s} {t:.3f}" for s, t in result.seconds.items()))
 
 
+def _routes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """--service-rewrite IRI=URL values as (IRI, URL) pairs (a usage error otherwise)."""
+    from .engines.services import parse_route
+
+    try:
+        return tuple(parse_route(v) for v in values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _endpoint_settings(**values) -> EndpointSettings:
+    try:
+        return EndpointSettings(**values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
@@ -106,6 +124,14 @@ def build(
 @out_option
 @sources_option
 @click.option("--dataset", "datasets", multiple=True, help="Query these RDF files instead.")
+@click.option(
+    "--service-rewrite",
+    "service_rewrite",
+    multiple=True,
+    metavar="IRI=URL",
+    help="Call URL where a SERVICE clause names IRI (an allowlisted endpoint; repeatable), "
+    "e.g. a Wikidata mirror.",
+)
 def query(
     query: str,
     fmt: str,
@@ -116,15 +142,17 @@ def query(
     out: str | None,
     sources: str | None,
     datasets: tuple[str, ...],
+    service_rewrite: tuple[str, ...],
 ) -> None:
     """Run QUERY (a named query, a .rq file, or - for stdin) on the current build."""
     from .engines import open_engine
 
     project = project_from_options(ontology, data, out, sources, queries_dir)
     text = _query_text(query, params, project.queries)
+    settings = _endpoint_settings(service_rewrite=_routes(service_rewrite))
     try:
         files, _ = dataset_files(project, datasets)
-        engine = open_engine(EndpointSettings(), files)
+        engine = open_engine(settings, files)
         try:
             result = engine.query(text)
         finally:
@@ -206,6 +234,8 @@ def list_queries(queries_dir: str | None) -> None:
         sys.exit(EXIT_USAGE)
     for name, named in named_queries.items():
         params = f"  [params: {', '.join(named.parameters)}]" if named.parameters else ""
+        if named.services:
+            params += f"  [calls: {', '.join(named.services)}]"
         click.echo(f"{name}: {named.title}{params}\n    {named.question}")
 
 
@@ -251,6 +281,14 @@ def list_queries(queries_dir: str | None) -> None:
     help="An endpoint SERVICE may call (repeatable) [default: the Wikidata Query Service].",
 )
 @click.option(
+    "--service-rewrite",
+    "service_rewrite",
+    multiple=True,
+    metavar="IRI=URL",
+    help="Call URL where a SERVICE clause names IRI (an allowlisted endpoint; repeatable), "
+    "e.g. a Wikidata mirror.",
+)
+@click.option(
     "--cors-origin",
     "cors_origins",
     multiple=True,
@@ -282,6 +320,7 @@ def serve(
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
+    service_rewrite: tuple[str, ...],
     cors_origins: tuple[str, ...],
     datasets: tuple[str, ...],
     get_path: str | None,
@@ -298,6 +337,8 @@ def serve(
         extra = {}
         if allow_service:
             extra["service_allowlist"] = tuple(allow_service)
+        if service_rewrite:
+            extra["service_rewrite"] = _routes(service_rewrite)
         if cors_origins:
             extra["cors_origins"] = () if cors_origins == ("none",) else tuple(cors_origins)
         settings = EndpointSettings(
@@ -337,6 +378,7 @@ def serve(
 
 
 main.add_command(explain_command)
+main.add_command(link_command)
 main.add_command(export_command)
 
 

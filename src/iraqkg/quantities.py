@@ -128,12 +128,11 @@ def parse_amount(text: str) -> Amount:
     return Amount(text, value, low, high, approximation, unit, total, per)
 
 
-def _number(value: Decimal) -> Literal:
-    """A count as xsd:integer; a fraction as xsd:decimal in its canonical form (so every
-    RDF syntax writes and reads it back as the same literal)."""
-    if value == value.to_integral_value():
-        return Literal(int(value))
-    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
+def canonical_decimal(value: Decimal) -> str:
+    """XSD's canonical decimal spelling ("2.0", "0.5"): Turtle writers print decimals that
+    way, so any other spelling would not survive a round trip through an export."""
+    text = format(value.normalize(), "f")
+    return text if "." in text else text + ".0"
 
 
 def quantity_iri(statement: URIRef) -> URIRef:
@@ -162,7 +161,7 @@ def quantity_triples(statement: URIRef, amount_literal: Literal, provenance) -> 
         (IKG.maxValue, amount.maximum),
     ):
         if value is not None:
-            found.append((node, predicate, _number(value)))
+            found.append((node, predicate, Literal(canonical_decimal(value), datatype=XSD.decimal)))
     if amount.unit:
         found.append((node, IKG.unit, Literal(amount.unit)))
     if amount.total is not None:

@@ -10,6 +10,10 @@ A parameter ``name`` is the query variable ``?name``. Unbound, it is an ordinary
 variable (all answers); bound, a ``VALUES ?name { value }`` block is put at the top of the
 query's WHERE clause, so the file stays a valid query either way. ``[default: VALUE]`` at
 the end of a param line gives the value used when none is given.
+
+A bound parameter is also put at the top of every SERVICE group that uses its variable:
+the remote endpoint receives only the group (Oxigraph sends it without the outer
+bindings), so without the value there it would be asked for every item it holds.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .sparql_text import service_clauses, splice
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.+?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*))?$")
@@ -43,6 +48,11 @@ class NamedQuery:
     text: str
     parameters: dict[str, str] = field(default_factory=dict)  # name -> description
 
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The SERVICE endpoints the query calls (a federated query needs them reachable)."""
+        return tuple(c.endpoint_iri or c.endpoint.text for c in service_clauses(self.text))
+
     def bind(self, values: dict[str, str] | None = None) -> str:
         """The query text with parameters bound: given values, else defaults, else unbound."""
         values = dict(values or {})
@@ -65,8 +75,14 @@ class NamedQuery:
         where = _WHERE.search(self.text)
         if where is None:
             raise InputError(f"query {self.name} has no WHERE clause to bind parameters in")
-        at = where.end()
-        return self.text[:at] + "\n  " + "\n  ".join(blocks) + self.text[at:]
+        edits = [(where.end(), where.end(), "\n  " + "\n  ".join(blocks))]
+        for clause in service_clauses(self.text):
+            inner = [
+                f"VALUES ?{n} {{ {v.strip()} }}" for n, v in values.items() if n in clause.variables
+            ]
+            if inner:
+                edits.append((clause.group_start, clause.group_start, " " + " ".join(inner)))
+        return splice(self.text, edits)
 
 
 def parse_named_query(path: Path) -> NamedQuery:

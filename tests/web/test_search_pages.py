@@ -173,10 +173,11 @@ def test_home_page_lists_questions_links_and_search_box(client):
     links = dict(doc.find("main").links())
     for name in named:
         assert f"/questions/{name}" in links
+    paths = {href.split("?")[0] for href in links}
     for path in ("/network", "/timeline", "/sparql", "/ontology"):
-        assert path in links
+        assert path in paths
     assert links[f"/questions/{'drone-strike-blame'}"] == named["drone-strike-blame"].title
-    nav = dict(doc.find("nav", "site").links())
+    nav = {href.split("?")[0]: text for href, text in doc.find("nav", "site").links()}
     assert [nav[p] for p in ("/", "/search", "/network", "/timeline", "/sparql", "/ontology")] == [
         "iraqkg", "Search", "Network", "Timeline", "Editor", "Vocabulary",
     ]  # fmt: skip

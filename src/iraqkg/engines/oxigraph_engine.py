@@ -12,6 +12,7 @@ from iraqkg.engines.errors import DatasetError, EngineUnavailable, QueryRefused,
 from iraqkg.engines.loading import check_files, file_kind
 from iraqkg.engines.policy import check_graph_iris, check_query
 from iraqkg.engines.result import QueryResult
+from iraqkg.engines.services import route_services
 from iraqkg.engines.terms import to_rdflib
 from iraqkg.settings import EndpointSettings
 
@@ -62,6 +63,7 @@ class OxigraphEngine:
 
     def __init__(self, settings: EndpointSettings, files: Sequence[Path]) -> None:
         self._allowlist = tuple(settings.service_allowlist)
+        self._routes = tuple(settings.service_rewrite)
         self._store = load_store(settings, files)
         self._counts = self._count()
 
@@ -76,6 +78,7 @@ class OxigraphEngine:
     ) -> QueryResult:
         check_query(query, self._allowlist)
         check_graph_iris(default_graph_uris, named_graph_uris)
+        query = route_services(query, self._routes)  # after the allowlist check
         dataset = {}
         if default_graph_uris or named_graph_uris:
             # The protocol's dataset replaces the query's FROM / FROM NAMED entirely.

@@ -23,6 +23,7 @@ from iraqkg.engines.errors import DatasetError, QueryRefused, QuerySyntaxError
 from iraqkg.engines.loading import check_files, file_kind
 from iraqkg.engines.policy import check_graph_iris, check_query, parse_with_rdflib
 from iraqkg.engines.result import QueryResult
+from iraqkg.engines.services import route_services
 from iraqkg.settings import EndpointSettings
 
 _VIEWS_KEPT = 16  # datasets built for FROM / protocol graphs, reused (the data is immutable)
@@ -37,6 +38,7 @@ class RdflibEngine:
         # Belt and braces: even if a dataset clause reached rdflib, it must not fetch it.
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self._allowlist = tuple(settings.service_allowlist)
+        self._routes = tuple(settings.service_rewrite)
         self._dataset = Dataset()
         for path in check_files(files):
             kind = file_kind(path)
@@ -94,6 +96,7 @@ class RdflibEngine:
     ) -> QueryResult:
         check_query(query, self._allowlist, "rdflib")
         check_graph_iris(default_graph_uris, named_graph_uris)
+        query = route_services(query, self._routes)  # after the allowlist check
         parsed = parse_with_rdflib(query, base_iri)
         algebra = CompValue(parsed.algebra.name, **parsed.algebra)
         clause = algebra.get("datasetClause") or []

@@ -25,6 +25,7 @@ from iraqkg.engines.errors import EngineUnavailable, QueryRefused, QuerySyntaxEr
 from iraqkg.engines.oxigraph_engine import load_store
 from iraqkg.engines.policy import check_graph_iris, check_query
 from iraqkg.engines.result import QueryResult
+from iraqkg.engines.services import route_services
 from iraqkg.engines.terms import to_rdflib
 from iraqkg.settings import EndpointSettings
 
@@ -74,6 +75,7 @@ class RemoteEngine:
             raise EngineUnavailable("engine=remote needs endpoint=URL")
         self._endpoint = settings.endpoint
         self._allowlist = tuple(settings.service_allowlist)
+        self._routes = tuple(settings.service_rewrite)
         self._timeout = settings.query_timeout
         if files:
             self._upload(load_store(settings, files), graph_store_url(settings))
@@ -126,6 +128,7 @@ class RemoteEngine:
     ) -> QueryResult:
         kind = check_query(query, self._allowlist).kind
         check_graph_iris(default_graph_uris, named_graph_uris)
+        query = route_services(query, self._routes)  # after the allowlist check
         if base_iri:  # the SPARQL Protocol has no base parameter: say it in the query
             query = f"BASE <{base_iri}>\n{query}"
         params = [("query", query)]

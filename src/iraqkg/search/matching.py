@@ -2,17 +2,20 @@
 
 Each name of an entity scores 0-100 against the query; the entity takes its best name.
 
-=====================================  =====
-the folded text is the name             100
+======================================  ===========================================
+the folded text is the name              100
+the plain text (articles dropped) is     98
 same transliteration skeleton            96
-a typo away (Levenshtein on skeletons)  90 - 6 per edit (1 edit from 4 letters, 2 from 8)
+a typo away (Levenshtein, plain text)    90 - 6 per edit (1 edit from 5 letters, 2 from 9)
 the computed acronym of a name           88
-every query word is a word of the name  70 + 20 x (query words / name words)
-the same with typos in some words       60 + 20 x ...
-fuzzy (rapidfuzz ratio on skeletons)    up to 75, counted from 70 similarity
-=====================================  =====
+a variant spelling with a typo           80
+every query word is a word of the name   75 + 20 x (query words / name words)
+the same, some words typos or prefixes   65 + 20 x ... - 3 per edit - 5 per prefix
+fuzzy (rapidfuzz ratio, plain text)      up to 70, counted from 80 similarity
+======================================  ===========================================
 
-Equal scores go to the preferred label, then the better-connected entity, then the label.
+Equal scores go to the closer written form (rapidfuzz ratio), the preferred label, the
+better-connected entity, then the label.
 Candidates come from dictionary look-ups and rapidfuzz's C loops, so a query does not
 score every name in Python.
 """

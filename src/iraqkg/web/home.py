@@ -145,13 +145,20 @@ def holdings() -> dict[str, Any]:
     return found
 
 
+def _page(endpoint: str, fallback: str, **values: str) -> str:
+    """The URL of another blueprint's page, or its planned path when it is not installed."""
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **values)
+    return fallback
+
+
 def _links() -> dict[str, str]:
     return {
         "search": url_for("search.search_page"),
         "suggest": url_for("search.suggest_json"),
         "reconcile": url_for("reconcile.service"),
-        "network": "/network",
-        "timeline": "/timeline",
+        "network": _page("network.network", "/network", format="html"),
+        "timeline": _page("timeline.timeline", "/timeline", format="html"),
         "editor": url_for("sparql.endpoint"),
         "sparql": url_for("sparql.endpoint"),
         "ontology": url_for("ontology.vocabulary"),

@@ -1,0 +1,228 @@
+"""Reconciling our unlinked entities against a Wikidata JSON dump, in one streaming pass.
+
+For each item of the dump: every label and alias (all languages) is compared with every
+name of ours (rapidfuzz's token sort ratio on normalised names, 0-100); the best name
+pair per entity of ours is the candidate's name score. Type agreement then adjusts it:
+the item's instance-of (P31) values against the Wikidata classes our entity's classes map
+to (ontology/wikidata.ttl, or a ``--types`` file): agree +10, disagree -15, unknown 0.
+Ties go to preferred languages (en, ar), then to labels over aliases.
+
+Memory stays constant whatever the dump's size: one line at a time, and at most ``top``
+candidates kept per entity of ours. A cheap pre-filter skips, without parsing, every line
+whose labels and aliases share no word of three letters or more with any name of ours
+(a fuzzy match that shares no word with the name scores well below any useful threshold);
+``prefilter=False`` parses every line. Nothing here ever writes a link: the result is a
+list of candidates for a person to review.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from iraqkg.errors import InputError
+from iraqkg.linking.dump import Progress, dump_lines, item_values, labels_and_aliases, text_in
+from iraqkg.linking.names import Name, Subject, normalise, words
+from iraqkg.namespaces import IKG, WD
+from iraqkg.settings import LinkSettings
+
+TYPE_AGREES, TYPE_DISAGREES = 10.0, -15.0
+_MATCH_GRADES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch)
+_WORD = re.compile(r"[^\W_]{3,}")
+_VALUE = re.compile(r'"value":\s*"((?:[^"\\]|\\.)*)"')
+
+
+@dataclass(frozen=True, order=True)
+class Candidate:
+    """One Wikidata item proposed for one entity of ours, with the evidence for it."""
+
+    score: float
+    entity: str = field(compare=False)
+    qid: str = field(compare=False)
+    evidence: dict[str, Any] = field(compare=False)
+
+    def as_record(self) -> dict[str, Any]:
+        return {"entity": self.entity, "qid": self.qid, "score": self.score, **self.evidence}
+
+
+def type_map_from_ontology(ontology: Graph) -> dict[str, frozenset[str]]:
+    """Our class -> the Wikidata classes (P31 values) that agree with it, through the class
+    mappings of the ontology, inherited along rdfs:subClassOf."""
+    direct: dict[str, set[str]] = {}
+    for grade in _MATCH_GRADES:
+        for cls, target in ontology.subject_objects(grade):
+            qid = str(target)[len(str(WD)) :]
+            if str(target).startswith(str(WD)) and qid.startswith("Q"):
+                direct.setdefault(str(cls), set()).add(qid)
+    result = {}
+    for cls in {str(c) for c in ontology.subjects()} | set(direct):
+        supers = ontology.transitive_objects(URIRef(cls), RDFS.subClassOf)
+        found = set().union(*(direct.get(str(s), set()) for s in supers))
+        if found:
+            result[cls] = frozenset(found)
+    return result
+
+
+def read_type_map(path: Path) -> dict[str, frozenset[str]]:
+    """A ``--types`` file: ``CLASS<TAB>QID`` per line (CLASS a full IRI or ikg:Name; # comments)."""
+    table: dict[str, set[str]] = {}
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read the type map {path}: {exc}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not re.fullmatch(r"Q[1-9]\d*", parts[1].strip()):
+            raise InputError(f"{path}:{number}: expected CLASS<TAB>QID, got {line!r}")
+        cls = parts[0].strip()
+        cls = str(IKG) + cls[4:] if cls.startswith("ikg:") else cls
+        table.setdefault(cls, set()).add(parts[1].strip())
+    return {cls: frozenset(q) for cls, q in table.items()}
+
+
+class _Index:
+    """Our names, flattened for rapidfuzz, and the words the pre-filter looks for."""
+
+    def __init__(self, subjects: list[Subject]) -> None:
+        self.subjects = subjects
+        self.names: list[tuple[int, Name]] = [
+            (i, name) for i, s in enumerate(subjects) for name in s.names
+        ]
+        self.normals = [name.normal for _, name in self.names]
+        # token_sort_ratio is ratio on sorted words: sort ours once, not per comparison.
+        self.sorted = [sort_words(n) for n in self.normals]
+        self.words = frozenset().union(*(words(n) for n in self.normals)) if self.normals else set()
+
+    def worth_parsing(self, line: str) -> bool:
+        # Labels, descriptions and aliases come before the (much longer) claims: look at
+        # their "value" strings only.
+        end = line.find('"claims"')
+        head = line if end < 0 else line[:end]
+        for value in _VALUE.finditer(head):
+            if any(w in self.words for w in _WORD.findall(value.group(1).casefold())):
+                return True
+        return False
+
+
+def sort_words(normal: str) -> str:
+    return " ".join(sorted(normal.split()))
+
+
+def _agreement(expected: frozenset[str], p31: list[str]) -> str:
+    if not expected or not p31:
+        return "unknown"
+    return "agree" if expected & set(p31) else "disagree"
+
+
+def reconcile(
+    dump: Path,
+    subjects: list[Subject],
+    settings: LinkSettings,
+    type_map: dict[str, frozenset[str]] | None = None,
+    linked: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> list[Candidate]:
+    """Candidates for each subject from one pass over ``dump``, best first per subject."""
+    index = _Index(subjects)
+    type_map, linked = type_map or {}, linked or {}
+    preferred = {lang: rank for rank, lang in enumerate(settings.languages)}
+    best: list[list[Candidate]] = [[] for _ in subjects]  # a min-heap of at most `top` each
+    if not index.normals:
+        return []
+    for line in dump_lines(dump, progress):
+        if settings.prefilter and not index.worth_parsing(line.text):
+            continue
+        entity = line.entity(dump)
+        qid = entity.get("id")
+        if entity.get("type") != "item" or not isinstance(qid, str):
+            continue
+        matches = _best_names(index, entity, settings.threshold, preferred)
+        if not matches:
+            continue
+        p31 = item_values(entity, "P31")
+        for i, (name_score, ours, kind, language, theirs) in matches.items():
+            subject = index.subjects[i]
+            expected = frozenset().union(*(type_map.get(c, frozenset()) for c in subject.classes))
+            agreement = _agreement(expected, p31)
+            adjust = {"agree": TYPE_AGREES, "disagree": TYPE_DISAGREES}.get(agreement, 0.0)
+            score = round(min(100.0, max(0.0, name_score + adjust)), 1)
+            if score < settings.threshold:
+                continue
+            evidence = {
+                "entity_label": subject.label,
+                "wikidata_label": text_in(entity, "labels", "en")
+                or text_in(entity, "labels", "ar"),
+                "wikidata_description": text_in(entity, "descriptions", "en"),
+                "name_score": round(name_score, 1),
+                "matched": {
+                    "ours": ours.text,
+                    "ours_language": ours.language,
+                    "ours_kind": ours.kind,
+                    "theirs": theirs,
+                    "theirs_language": language,
+                    "theirs_kind": kind,
+                },
+                "types": {
+                    "ours": list(subject.classes),
+                    "expected_p31": sorted(expected),
+                    "wikidata_p31": p31,
+                    "agreement": agreement,
+                },
+                "already_linked_to": linked.get(qid),
+                "dump_line": line.number,
+            }
+            candidate = Candidate(score, subject.iri, qid, evidence)
+            heap = best[i]
+            if len(heap) < settings.top:
+                heapq.heappush(heap, candidate)
+            elif candidate > heap[0]:
+                heapq.heapreplace(heap, candidate)
+    return [c for heap in best for c in sorted(heap, reverse=True)]
+
+
+def _best_names(
+    index: _Index, entity: dict[str, Any], threshold: float, preferred: dict[str, int]
+) -> dict[int, tuple[float, Name, str, str, str]]:
+    """Subject index -> (score, our name, their kind, language, their text), best pair each."""
+    found: dict[int, tuple[float, Name, str, str, str]] = {}
+    # Preferred languages first, labels before aliases: on equal scores the first pair wins.
+    entries = sorted(
+        labels_and_aliases(entity),
+        key=lambda e: (preferred.get(e[1], len(preferred)), e[0] != "label", e[1]),
+    )
+    seen: set[str] = set()
+    for kind, language, text in entries:
+        normal = normalise(text)
+        if not normal or normal in seen:
+            continue
+        seen.add(normal)
+        hits = process.extract(
+            sort_words(normal),
+            index.sorted,
+            scorer=fuzz.ratio,
+            score_cutoff=threshold,
+            limit=None,
+            processor=None,
+        )
+        for _, score, position in hits:
+            i, ours = index.names[position]
+            if i not in found or score > found[i][0]:
+                found[i] = (float(score), ours, kind, language, text)
+    return found
+
+
+def candidates_by_entity(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:
+    grouped: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        grouped.setdefault(candidate.entity, []).append(candidate)
+    return grouped
