@@ -1,4 +1,4 @@
-"""The dataset as RDF: N-Quads, TriG and JSON-LD keep the four named graphs; Turtle is
+"""The dataset as RDF: N-Quads, TriG and JSON-LD keep the named graphs; Turtle is
 their union (Turtle has no graphs).
 
 N-Quads is the build's file itself. TriG and Turtle are parsed and written by pyoxigraph
