@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy
 from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
@@ -38,7 +39,7 @@ from iraqkg.settings import LinkSettings
 TYPE_AGREES, TYPE_DISAGREES = 10.0, -15.0
 _MATCH_GRADES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch)
 _WORD = re.compile(r"[^\W_]{3,}")
-_VALUE = re.compile(r'"value":\s*"((?:[^"\\]|\\.)*)"')
+_VALUE = re.compile(r'"value":\s*"([^"\\]*(?:\\.[^"\\]*)*)"')  # a JSON string, unrolled
 
 
 @dataclass(frozen=True, order=True)
@@ -131,17 +132,15 @@ class _Index:
         self.normals = [name.normal for _, name in self.names]
         # token_sort_ratio is ratio on sorted words: sort ours once, not per comparison.
         self.sorted = [sort_words(n) for n in self.normals]
-        self.words = frozenset().union(*(words(n) for n in self.normals)) if self.normals else set()
+        self.words = frozenset().union(*(words(n) for n in self.normals))
 
     def worth_parsing(self, line: str) -> bool:
         # Labels, descriptions and aliases come before the (much longer) claims: look at
         # their "value" strings only.
         end = line.find('"claims"')
         head = line if end < 0 else line[:end]
-        for value in _VALUE.finditer(head):
-            if any(w in self.words for w in _WORD.findall(value.group(1).casefold())):
-                return True
-        return False
+        values = " ".join(_VALUE.findall(head)).casefold()
+        return not self.words.isdisjoint(_WORD.findall(values))
 
 
 def sort_words(normal: str) -> str:
@@ -230,24 +229,27 @@ def _best_names(
         labels_and_aliases(entity),
         key=lambda e: (preferred.get(e[1], len(preferred)), e[0] != "label", e[1]),
     )
+    names: list[tuple[str, str, str]] = []
+    queries: list[str] = []
     seen: set[str] = set()
     for kind, language, text in entries:
         normal = normalise(text)
-        if not normal or normal in seen:
-            continue
-        seen.add(normal)
-        hits = process.extract(
-            sort_words(normal),
-            index.sorted,
-            scorer=fuzz.ratio,
-            score_cutoff=threshold,
-            limit=None,
-            processor=None,
-        )
-        for _, score, position in hits:
-            i, ours = index.names[position]
-            if i not in found or score > found[i][0]:
-                found[i] = (float(score), ours, kind, language, text)
+        if normal and normal not in seen:
+            seen.add(normal)
+            names.append((kind, language, text))
+            queries.append(sort_words(normal))
+    if not queries:
+        return found
+    # Every name of theirs against every name of ours in one call (rapidfuzz, in C).
+    scores = process.cdist(
+        queries, index.sorted, scorer=fuzz.ratio, score_cutoff=threshold, dtype=numpy.float32
+    )
+    for row, position in zip(*numpy.nonzero(scores), strict=True):
+        score = float(scores[row, position])
+        i, ours = index.names[position]
+        if i not in found or score > found[i][0]:  # rows are in preference order
+            kind, language, text = names[row]
+            found[i] = (score, ours, kind, language, text)
     return found
 
 
