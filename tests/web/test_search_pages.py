@@ -203,7 +203,14 @@ def test_home_with_a_query_redirects_with_it(client):
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    return Graph().parse(REPO / "ontology" / "iraqkg.ttl")
+    # Every ontology file the build loads (iraqkg.ttl, wikidata.ttl...), not the shapes.
+    from iraqkg.build import ontology_files
+    from iraqkg.settings import Paths
+
+    graph = Graph()
+    for path in ontology_files(Paths(ontology=REPO / "ontology"))[0]:
+        graph.parse(path)
+    return graph
 
 
 def _own(graph: Graph, kind) -> set[str]:
@@ -255,7 +262,13 @@ def test_vocabulary_page_has_an_anchor_per_term(client, ontology):
     anchors = {a.attrs["id"] for a in doc.find_all("article", "term")}
     expected = {
         iri.split("#")[1]
-        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property)
+        for kind in (
+            OWL.Class,
+            OWL.ObjectProperty,
+            OWL.DatatypeProperty,
+            RDF.Property,
+            OWL.AnnotationProperty,
+        )
         for iri in _own(ontology, kind)
     }
     assert anchors == expected
