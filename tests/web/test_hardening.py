@@ -338,7 +338,7 @@ def test_answers_are_capped_in_bytes(settings, oxigraph_engine, accept) -> None:
     capped = replace(settings, max_answer_bytes=20_000)
     client = create_app(capped, oxigraph_engine, {}).test_client()
     big = client.get("/sparql", query_string={"query": BIG}, headers={"Accept": accept})
-    assert big.status_code == 400
+    assert big.status_code == 422
     assert big.json["error"] == "answer_too_large" and big.json["limit"] == 20_000
     small = client.get("/sparql", query_string={"query": BIG + " LIMIT 2"})
     assert small.status_code == 200 and len(small.json["results"]["bindings"]) == 2
@@ -348,7 +348,7 @@ def test_graph_answers_are_capped_in_bytes(settings, oxigraph_engine) -> None:
     capped = replace(settings, max_answer_bytes=1024)  # the answer is about 1.9 KB
     client = create_app(capped, oxigraph_engine, {}).test_client()
     answer = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
-    assert answer.status_code == 400 and answer.json["error"] == "answer_too_large"
+    assert answer.status_code == 422 and answer.json["error"] == "answer_too_large"
 
 
 # 9. smaller ---------------------------------------------------------------------------

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rdflib.term import Node
+
 from iraqkg.engines import Engine
 from iraqkg.engines.errors import AnswerTooLarge, EngineError, ServiceFailed
 from iraqkg.engines.formats import find_format
-from iraqkg.engines.policy import DEFAULT_MAX_DEPTH, check_query, may_call_service
+from iraqkg.engines.policy import DEFAULT_MAX_DEPTH, PREDEFINED, check_query, may_call_service
 from iraqkg.web.negotiation import choose_format
 
 
@@ -25,6 +27,9 @@ class Task:
     formats: tuple[str, ...] = ()  # the request's ``format`` parameters
     max_rows: int | None = None
     base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint
+    # Terms the engine substitutes for variables ((name, term) pairs, a named query's
+    # parameters): part of the task, so part of the cache key.
+    bindings: tuple[tuple[str, Node], ...] = ()
     max_bytes: int | None = None  # largest answer body (EndpointSettings.max_answer_bytes)
     max_depth: int = DEFAULT_MAX_DEPTH  # deepest { ( [ nesting (EndpointSettings.max_query_depth)
 
@@ -42,13 +47,16 @@ def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> 
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
     # the same parser as the engine's own check (rdflib reads queries differently)
     parser = "rdflib" if engine.name == "rdflib" else "oxigraph"
-    info = check_query(task.query, service_allowlist, parser, max_depth=task.max_depth)
+    info = check_query(
+        task.query, service_allowlist, parser, PREDEFINED, task.base_iri, max_depth=task.max_depth
+    )
     chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
     options = {
         "default_graph_uris": task.default_graph_uris,
         "named_graph_uris": task.named_graph_uris,
         "max_rows": task.max_rows,
         "base_iri": task.base_iri,
+        "bindings": dict(task.bindings),
     }
     native = getattr(engine, "query_native", None)
     try:
