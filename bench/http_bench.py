@@ -57,11 +57,13 @@ def short_mix() -> list[str]:
 def named_mix(folder: Path) -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
     from iraqkg.engines.policy import sniff
+    from iraqkg.engines.prologue import insert_values
     from iraqkg.queries import load_named_queries
 
     texts = []
     for named in load_named_queries(folder).values():
-        text = named.bind({})
+        bound = named.bind({})  # defaults applied, as a self-contained text for HTTP
+        text = insert_values(bound.text, bound.bindings)
         if sniff(text).form in ("select", "ask"):
             texts.append(text)
     return texts

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from iraqkg.engines.oxigraph_engine import load_store  # noqa: E402
+from iraqkg.engines.prologue import insert_values  # noqa: E402
 from iraqkg.queries import load_named_queries  # noqa: E402
 from iraqkg.settings import EndpointSettings  # noqa: E402
 
@@ -46,7 +47,8 @@ def main() -> None:
     load_s = time.perf_counter() - started
     rows = []
     for name, named in load_named_queries(args.queries).items():
-        text = named.bind({})
+        bound = named.bind({})  # defaults applied
+        text = insert_values(bound.text, bound.bindings)
         times, answers = [], 0
         for _ in range(args.runs):
             began = time.perf_counter()
