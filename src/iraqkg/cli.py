@@ -78,7 +78,7 @@ def validate(ontology: str, data: str, sources: str | None) -> None:
 def build(
     ontology: str | None, data: str | None, out: str | None, sources: str | None, force: bool
 ) -> None:
-    """Validate, reason and write the dataset (N-Quads, four named graphs) to OUT."""
+    """Validate, reason and write the dataset (N-Quads, five named graphs) to OUT."""
     project = project_from_options(ontology, data, out, sources)
     if project.packaged_build and out is None:
         # The installed build is read-only: building the installed data goes to ./build.
@@ -278,7 +278,7 @@ def list_queries(queries_dir: str | None) -> None:
     default=EndpointSettings.max_rows,
     show_default=True,
     type=int,
-    help="Most rows or triples in one answer (more are cut, with X-Iraqkg-Truncated).",
+    help="Most rows or triples in one answer (a larger answer is an error: 422).",
 )
 @click.option(
     "--allow-service",

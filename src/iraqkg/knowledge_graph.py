@@ -57,6 +57,7 @@ class KnowledgeGraph:
         self._allowlist = tuple(self.settings.service_allowlist)
         self.questions: dict[str, NamedQuery] = load_named_queries(queries) if queries else {}
         self._entities = EntityReader(self._select_terms)
+        self._search_index: Any = None  # built on the first search
 
     def __repr__(self) -> str:
         names = ", ".join(str(f) for f in self.files)
@@ -114,13 +115,21 @@ class KnowledgeGraph:
         of its page at ``/id/<name>``. None when the dataset does not know it."""
         return self._entities.summary(entity_iri(name))
 
-    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Entities whose labels match ``text`` (``iraqkg.search``), best first."""
-        try:
-            from . import search as search_module
-        except ImportError:
-            raise InputError("search is not available in this version of iraqkg") from None
-        return search_module.search(self, text, limit=limit)
+    def search(
+        self, text: str, limit: int = 10, types: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Entities whose names match ``text`` (typos, variants, acronyms: ``iraqkg.search``),
+        best first: IRI, id, label, types, description, the name that matched, how, and the
+        score (0-100). ``types``: class IRIs or prefixed names (``ikg:Person``); subclasses
+        count. The index is built on the first search and kept with the handle."""
+        from .search import index_for_file
+        from .search import search as find
+
+        if self._search_index is None:
+            self._search_index = index_for_file(*self.files)
+        index = self._search_index
+        wanted = [_expand(t) for t in types] if types else None
+        return [hit.as_dict(index) for hit in find(index, text, types=wanted, limit=limit)]
 
     def _select_terms(self, sparql: str) -> list[dict[str, Node]]:
         """A SELECT's rows as rdflib terms, unbound variables left out (EntityReader's form)."""
@@ -150,6 +159,11 @@ class GraphRows(Rows):
             graph.bind(prefix, namespace)
         graph.addN((s, p, o, graph) for s, p, o in self.terms)  # type: ignore[misc]
         return graph
+
+
+def _expand(name: str) -> str:
+    prefix, sep, local = name.partition(":")
+    return PREFIXES[prefix] + local if sep and prefix in PREFIXES else name
 
 
 def _sparql_value(value: Any) -> str:

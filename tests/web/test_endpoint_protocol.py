@@ -221,22 +221,25 @@ def small_client(settings, oxigraph_engine):
     return create_app(small, oxigraph_engine, {}).test_client()
 
 
-def test_row_cap_truncates_with_headers(small_client) -> None:
-    response = small_client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
-    assert response.status_code == 200
+@pytest.mark.parametrize(
+    ("query", "fmt"),
+    [("SELECT * { ?s ?p ?o }", "json"), ("CONSTRUCT WHERE { ?s ?p ?o }", "nt")],
+)
+def test_an_answer_over_the_row_cap_is_an_error_not_a_cut(small_client, query, fmt) -> None:
+    # regression: the first max_rows rows were sent with 200 and only a custom header
+    response = small_client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert_error_shape(response, 422)
+    assert response.json["error"] == "too_many_rows" and response.json["max_rows"] == 3
+    assert "--max-rows" in response.json["message"] and "LIMIT" in response.json["message"]
+    assert "max_rows=3" in response.status  # the reason phrase: what urllib clients show
     assert response.headers["X-SPARQL-MaxRows"] == "3"
-    assert response.headers["X-Iraqkg-Truncated"] == "true"
+
+
+def test_at_the_cap_the_answer_is_whole(small_client) -> None:
+    response = small_client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 3"})
+    assert response.status_code == 200
     assert len(response.json["results"]["bindings"]) == 3
-    graph = small_client.get(
-        "/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"}
-    )
-    assert len(Graph().parse(data=graph.data, format="nt")) == 3
-    assert graph.headers["X-Iraqkg-Truncated"] == "true"
-
-
-def test_under_the_cap_has_no_truncation_header(small_client) -> None:
-    response = small_client.get("/sparql", query_string={"query": "SELECT * {} LIMIT 1"})
-    assert "X-Iraqkg-Truncated" not in response.headers
+    assert "X-SPARQL-MaxRows" not in response.headers
 
 
 def test_oversize_body_is_413(small_client) -> None:

@@ -298,3 +298,26 @@ def test_routes_must_name_an_allowlisted_iri_and_an_http_url():
         "http://127.0.0.1:9/q",
     )
     assert replace(EndpointSettings(), service_rewrite=()).service_rewrite == ()
+
+
+def test_a_real_client_gets_the_join_from_the_served_endpoint(mirror, built_dataset_file, oracle):
+    # The production path: waitress, a query worker process, SPARQLWrapper as the client.
+    from endpoint_helpers import live_server, make_pool_app
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    from iraqkg.web import close_app
+
+    settings = EndpointSettings(workers=1, service_rewrite=((WIKIDATA_QUERY_SERVICE, mirror),))
+    query = NAMED["wikidata-facts"].bind({"item": f"<{WD}Q2994636>"})
+    app = make_pool_app(settings, [built_dataset_file])
+    try:
+        with live_server(app, settings) as url:
+            client = SPARQLWrapper(url)
+            client.setQuery(query)
+            client.setReturnFormat(JSON)
+            bindings = client.queryAndConvert()["results"]["bindings"]
+    finally:
+        close_app(app)
+    websites = {b["website"]["value"] for b in bindings if "website" in b}
+    expected = {str(row.website) for row in oracle.query(unserviced(query)) if row.website}
+    assert websites == expected and len(bindings) == len(expected_rows(oracle, query))

@@ -57,7 +57,9 @@ def create_app(
     /questions pages and the editor's examples), "named_queries": [(name, sparql), ...]
     optional (examples given as text instead)}.
     """
+    from iraqkg.engines import EngineFactory
     from iraqkg.web import (
+        dataset,
         entities,
         explanations,
         health,
@@ -91,6 +93,8 @@ def create_app(
         examples,
         questions,
     )
+    if isinstance(engine_factory, EngineFactory):  # what /dataset.* offers when info has none
+        state.info.setdefault("dump_files", [str(f) for f in engine_factory.files])
     app.extensions[EXTENSION] = state
     for blueprint in (
         sparql.bp,
@@ -105,6 +109,7 @@ def create_app(
         network.bp,
         timeline.bp,
         question_pages.bp,
+        dataset.bp,
     ):
         app.register_blueprint(blueprint)
     install_error_handlers(app)
