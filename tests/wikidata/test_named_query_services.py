@@ -28,7 +28,7 @@ def named(tmp_path: Path):
 
 
 def test_bound_value_goes_into_each_service_group_that_uses_it(named):
-    text = named.bind({"item": "<http://e/Q1>"})
+    text = named.spelled_out({"item": "<http://e/Q1>"})
     prepareQuery(text)  # still a valid query
     first, second = service_clauses(text)
     assert "VALUES ?item { <http://e/Q1> }" in text[first.group_start : first.group_end]
@@ -37,8 +37,8 @@ def test_bound_value_goes_into_each_service_group_that_uses_it(named):
 
 
 def test_default_is_bound_inside_too(named):
-    first = service_clauses(named.bind())[0]
-    assert "<http://e/default>" in named.bind()[first.group_start : first.group_end]
+    first = service_clauses(named.spelled_out())[0]
+    assert "<http://e/default>" in named.spelled_out()[first.group_start : first.group_end]
 
 
 def test_services_lists_the_endpoints(named):
