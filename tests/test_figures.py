@@ -137,3 +137,12 @@ def test_an_actors_timeline_sorts_across_precisions(ask):
     assert denial["status"] == "ikg:Denied" and denial["role"] == "ikg:perpetrator"
     assert any(r["kind"] == "undated tie" for r in rows)
     assert rows[-1]["kind"] == "undated tie"  # undated ties listed apart, after the dated
+
+
+def test_badrs_fighters(ask):
+    rows = ask("figures", entity="id:badr-organization", measure="ikg:fighters")
+    found = {(r["asStated"], r.get("min"), r.get("max"), r.get("regardingName")) for r in rows}
+    # 000 para 32: "Badr moved some 10,000 fighters into Iraq"; 000 para 36: "it maintained
+    # tens of thousands of fighters outside the ministry" (of Interior).
+    assert ("some 10000", None, None, None) in found
+    assert ("tens of thousands", "20000", "99999", "Ministry of Interior") in found

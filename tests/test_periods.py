@@ -122,3 +122,34 @@ def test_sorting_by_latest_then_earliest_descending_puts_a_year_after_its_months
         "2014",
         "by 2014",
     ]
+
+
+def test_the_timeline_lists_undated_events_apart_and_filters_by_period():
+    from iraqkg.timeline import arrange, in_period, period_filter
+
+    def event(label, text):
+        period = parse_text(text) if text else None
+        return {
+            "label": label,
+            "earliest": period.earliest if period else None,
+            "latest": period.latest if period else None,
+        }
+
+    events = [
+        event("order", "2014"),
+        event("mosul", "2014-06-10"),
+        event("fatwa", "2014-06-13"),
+        event("undated", None),
+        event("bases", "1990s"),
+    ]
+    dated, undated = arrange(events)
+    assert [e["label"] for e in dated] == ["bases", "mosul", "fatwa", "order"]
+    assert [e["label"] for e in undated] == ["undated"]
+    window = period_filter("2014-06", "2014-06")
+    assert [e["label"] for e in dated if in_period(e["earliest"], e["latest"], window)] == [
+        "mosul",
+        "fatwa",
+        "order",  # a year may fall within June: it is kept (possibly), not dropped
+    ]
+    with pytest.raises(ValueError):
+        period_filter("2020", "2019")

@@ -236,3 +236,25 @@ def test_events_and_statements_carry_sortable_bounds(engine):
             assert names.index("fall-of-mosul") < names.index(
                 "executive-order-creating-the-pmu-commission"
             )
+
+
+@pytest.mark.parametrize(
+    "office, day, holder, answer",
+    [
+        # 001 para 3: "ordered by President Joe Biden ... more recently on June 27" (2021).
+        ("president-of-the-united-states", "2021-06-27", "joe-biden", "stated"),
+        # 004 para 17: the judiciary moved "to sack Speaker Mohammed al-Halbousi" last November
+        # (2023); no other speaker is dated: he is the only possible holder before, none after.
+        ("speaker-of-the-council-of-representatives", "2022-06-01", "mohammed-al-halbousi", "one"),
+        ("speaker-of-the-council-of-representatives", "2024-03-01", None, "open"),
+    ],
+)
+def test_other_single_holder_offices(engine, office, day, holder, answer):
+    rows = _rows(engine, "office-holders-at-date", office=f"id:{office}", date=f'"{day}"')
+    holders = {r["holder"].rsplit("/", 1)[-1] for r in rows if "holder" in r}
+    assert holders == ({holder} if holder else set())
+    text = {r["answer"] for r in rows}
+    assert len(text) == 1
+    assert {"stated": "one holder, stated", "one": "one holder", "open": "open"}[
+        answer
+    ] in text.pop()

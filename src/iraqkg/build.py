@@ -30,7 +30,7 @@ from rdflib.plugins.serializers.nt import _quoteLiteral
 from . import __version__, periods
 from .contest import contest_marks, contested_view, find_contests, set_aside
 from .errors import InputError, ValidationFailed, Violation
-from .inferences import contested_records, inference_records
+from .inferences import aside_intervals, contested_records, inference_records
 from .loading import LoadedFiles, load_folder, new_graph, parse_file, rdf_files
 from .namespaces import (
     ASSERTED_GRAPH,
@@ -178,6 +178,7 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
             # How and when each inferred relation holds, for explanations and time slicing.
             provenance.addN((*t, provenance) for t in inference_records(reasoning, views, context))
             provenance.addN((*t, provenance) for t in contest_marks(contests))
+            provenance.addN((*t, provenance) for t in aside_intervals(aside, context))
             contested = new_graph()
             if contests:
                 view = contested_view(inputs.ontology, views.asserted, aside, contests, reasoning)

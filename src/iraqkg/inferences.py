@@ -118,6 +118,14 @@ def inference_records(
         yield from _validity_triples(record, valid.get(triple, ()))
 
 
+def aside_intervals(aside: dict, context: TimeContext) -> Iterator[Triple]:
+    """For the provenance graph: the intervals of the contested statements (set aside from
+    the asserted graph, they are statements like any other)."""
+    for statements in aside.values():
+        for statement in statements:
+            yield from _validity_triples(statement, context.statements.get(statement, ALWAYS))
+
+
 def contested_records(view, views: Views, context: TimeContext) -> Iterator[Triple]:
     """For the contested graph: an ``ikg:Inference`` record for each relation that follows
     only through a contested one, with ``ikg:restsOnContested`` naming the contested
@@ -128,9 +136,6 @@ def contested_records(view, views: Views, context: TimeContext) -> Iterator[Trip
     derived_from = dict(views.derived_from)
     derived_from.update(view.aside)
     valid = validities(closure, derived_from, views.provenance, context=context)
-    for statements in view.aside.values():
-        for statement in statements:
-            yield from _validity_triples(statement, context.statements.get(statement, ALWAYS))
     for triple, contested in view.only_through.items():
         step = closure.derived.get(triple)
         if step is None or not is_relation(triple):

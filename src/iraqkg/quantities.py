@@ -128,6 +128,13 @@ def parse_amount(text: str) -> Amount:
     return Amount(text, value, low, high, approximation, unit, total, per)
 
 
+def canonical_decimal(value: Decimal) -> str:
+    """XSD's canonical decimal spelling ("2.0", "0.5"): Turtle writers print decimals that
+    way, so any other spelling would not survive a round trip through an export."""
+    text = format(value.normalize(), "f")
+    return text if "." in text else text + ".0"
+
+
 def quantity_iri(statement: URIRef) -> URIRef:
     return QUANTITY[str(statement).rsplit("/", 1)[-1]]
 
@@ -154,7 +161,7 @@ def quantity_triples(statement: URIRef, amount_literal: Literal, provenance) -> 
         (IKG.maxValue, amount.maximum),
     ):
         if value is not None:
-            found.append((node, predicate, Literal(value, datatype=XSD.decimal)))
+            found.append((node, predicate, Literal(canonical_decimal(value), datatype=XSD.decimal)))
     if amount.unit:
         found.append((node, IKG.unit, Literal(amount.unit)))
     if amount.total is not None:

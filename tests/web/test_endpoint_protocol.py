@@ -45,7 +45,39 @@ def test_syntax_error_is_400_with_position(client) -> None:
         "syntax_error",
     )
     assert body["line"] == 2 and body["column"] > 1
-    assert "error" in body["message"]
+    # One line for people, saying where; the parser's own message behind it.
+    assert body["message"].startswith(f"line 2, column {body['column']}: ")
+    assert "\n" not in body["message"] and "error" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s foo:bar ?o }",
+            "line 3, column 6: prefix foo is not declared",
+        ),
+        ("SELEC * {}", "line 1, column 1: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE"),
+        ("SELECT * { ?s <not an iri> ?o }", "line 1, column 15: not a valid IRI"),
+    ],
+)
+def test_syntax_errors_read_as_one_line(client, query, message) -> None:
+    body = client.get("/sparql", query_string={"query": query}).json
+    assert body["error"] == "syntax_error" and body["message"].startswith(message)
+    assert body["detail"] and body["detail"] != body["message"]
+
+
+def test_project_prefixes_are_predefined(client) -> None:
+    answer = client.get(
+        "/sparql",
+        query_string={"query": "SELECT ?s { ?s rdf:type ?t } LIMIT 1"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200 and answer.json["results"]["bindings"]
+    # A query's own declaration wins over the predefined one.
+    own = "PREFIX rdf: <urn:other#> SELECT ?s { ?s rdf:type ?t } LIMIT 1"
+    answer = client.get("/sparql", query_string={"query": own, "format": "json"})
+    assert answer.json["results"]["bindings"] == []
 
 
 @pytest.mark.parametrize(
@@ -290,9 +322,9 @@ def test_browser_gets_the_query_page(client) -> None:
     assert response.status_code == 200
     assert media_type(response.headers["Content-Type"]) == "text/html"
     html = response.data.decode()
-    assert "<textarea" in html and 'id="named-queries"' in html
+    assert "<textarea" in html and 'id="named-queries"' in html  # the no-script fallback too
     assert "http" not in response.headers["Content-Security-Policy"]  # nothing off-site
-    for asset in ("query.js", "query.css"):
+    for asset in ("editor.js", "query.css", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css"):
         assert client.get(f"/static/{asset}").status_code == 200
     assert client.get("/").headers["Location"].endswith("/sparql")
 

@@ -18,6 +18,9 @@ pytestmark = [
 ]
 
 KADHIMI = "/id/mustafa-al-kadhimi"
+# Nothing wider than the screen (a mobile layout viewport grows to fit wide content, so
+# innerWidth would follow it; clientWidth stays the device width).
+FITS = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 # The suggestion list shows the answer for the whole word typed (not an earlier prefix).
 SUGGESTED = (
     "(l => !l.hidden && l.dataset.q === 'Khadimi')(document.querySelector('#search-suggestions'))"
@@ -70,10 +73,27 @@ def test_choosing_the_suggestion_on_a_phone_opens_kadhimi(base_url, shots, tmp_p
             "[...document.querySelectorAll('#search-suggestions li a')].map(a => a.textContent)"
         )
         assert names[0] == "Mustafa al-Kadhimi"
-        # The page fits the phone: nothing wider than the viewport.
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert page.evaluate(FITS)
         page.screenshot(shots / "home-phone-suggestions.png")
         page.key("ArrowDown")
         page.key("Enter", navigates=True)
         assert page.evaluate("location.pathname") == KADHIMI
         page.screenshot(shots / "entity-kadhimi-phone.png")
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("home", "/"),
+        ("search", "/search?q=Kata%27ib"),
+        ("vocabulary", "/ontology#armedWingOf"),
+        ("preview", "/reconcile/preview?id=kataib-hezbollah"),
+    ],
+)
+def test_pages_fit_a_phone(base_url, shots, tmp_path, name, path):
+    with Chromium(tmp_path / "profile") as browser:
+        page = browser.new_page(width=390, height=844, mobile=True)
+        page.goto(base_url + path)
+        assert page.evaluate(FITS), name
+        assert page.evaluate("document.body.innerText.length") > 50
+        page.screenshot(shots / f"{name}-phone.png")

@@ -75,6 +75,8 @@ ENTITIES = [
     item("Q99000000006", {"en": "Badr Organization"}),  # ours is linked already: not a subject
     item("P99000000007", {"en": "Hadi al-Ameri"}, kind="property"),  # not an item
     item("Q99000000008", {"en": "Completely different words"}),
+    # A city whose P31 is some subclass: our City only broadly matches human settlement.
+    item("Q99000000009", {"en": "Basra"}, p31=["Q99000000999"]),
 ]
 
 
@@ -146,6 +148,12 @@ def test_type_agreement_ranks_the_person_above_the_party(result):
     assert person.score > party.score == person.evidence["name_score"] - 15
 
 
+def test_a_missing_broad_class_is_no_disagreement(result):
+    found = by_pair(result)[(ID + "basra", "Q99000000009")]
+    assert found.evidence["types"]["agreement"] == "unknown"
+    assert found.score == found.evidence["name_score"] == 100.0
+
+
 def test_a_preferred_language_wins_a_tie(result):
     found = by_pair(result)[(ID + "hadi-al-ameri", "Q99000000005")]
     assert found.evidence["matched"]["theirs_language"] == "en"
@@ -180,7 +188,7 @@ def test_already_linked_ids_are_flagged(tmp_path, data_graph):
 
     dump = write_dump(tmp_path / "d.json", ENTITIES)
     linked = {"Q99000000001": ID + "some-other-entity"}
-    found = reconcile(dump, unlinked_subjects(data_graph), LinkSettings(), {}, linked)
+    found = reconcile(dump, unlinked_subjects(data_graph), LinkSettings(), None, linked)
     flagged = {c.qid: c.evidence["already_linked_to"] for c in found}
     assert flagged["Q99000000001"] == ID + "some-other-entity"
     assert flagged["Q99000000003"] is None
@@ -266,7 +274,7 @@ def test_progress_counts_the_bytes_of_the_file(tmp_path, suffix):
 def _peak_bytes(dump: Path, subjects, settings) -> tuple[int, list]:
     tracemalloc.start()
     try:
-        found = reconcile(dump, subjects, settings, {}, {})
+        found = reconcile(dump, subjects, settings, None, {})
         return tracemalloc.get_traced_memory()[1], found
     finally:
         tracemalloc.stop()

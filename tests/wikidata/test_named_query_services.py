@@ -48,3 +48,16 @@ def test_services_lists_the_endpoints(named):
 def test_a_brace_in_a_string_does_not_end_the_group(named):
     clause = service_clauses(QUERY)[0]
     assert QUERY[clause.group_start : clause.group_end].strip().endswith('FILTER(?x != "}")')
+
+
+def test_iraqkg_queries_says_which_queries_call_a_service():
+    from click.testing import CliRunner
+
+    from iraqkg.cli import main
+
+    repo = Path(__file__).resolve().parents[2]
+    outcome = CliRunner().invoke(main, ["queries", "--queries", str(repo / "queries")])
+    assert outcome.exit_code == 0, outcome.output
+    lines = [line for line in outcome.output.splitlines() if not line.startswith(" ")]
+    calling = {line.split(":", 1)[0] for line in lines if "[calls: " in line}
+    assert calling == {"wikidata-facts", "wikidata-memberships"}

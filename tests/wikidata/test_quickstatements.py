@@ -237,3 +237,14 @@ def test_the_readme_shows_real_lines_and_count(built_dataset_file):
     written = set(out.getvalue().splitlines())
     assert shown.strip() and set(shown.strip().splitlines()) <= written
     assert f"that is {count} lines" in " ".join(section.split())
+
+
+def test_the_export_registry_adapter_writes_the_same_lines(built_dataset_file):
+    from iraqkg.export import ExportSource
+    from iraqkg.linking.quickstatements import write
+
+    binary = io.BytesIO()
+    write(ExportSource(built_dataset_file), binary)
+    text = io.StringIO()
+    write_quickstatements(built_dataset_file, text)
+    assert binary.getvalue().decode("utf-8") == text.getvalue() != ""

@@ -44,7 +44,7 @@ def reconcile_dump(
     """Candidates for every unlinked entity of ``data`` from one pass over ``dump``.
 
     Classes map to Wikidata classes through the ontology's mappings (ontology/wikidata.ttl);
-    a ``types`` file (CLASS<TAB>QID lines) adds to them.
+    a ``types`` file (CLASS<TAB>QID lines) adds classes that agree.
     """
     from iraqkg.build import ontology_files
     from iraqkg.loading import load_folder, new_graph, parse_file
@@ -59,8 +59,7 @@ def reconcile_dump(
         parse_file(path, onto)
     type_map = type_map_from_ontology(onto)
     if types is not None:
-        for cls, qids in read_type_map(Path(types)).items():
-            type_map[cls] = type_map.get(cls, frozenset()) | qids
+        type_map = type_map.extended(read_type_map(Path(types)))
     return reconcile(
         Path(dump),
         unlinked_subjects(entities),

@@ -4,7 +4,8 @@ For each item of the dump: every label and alias (all languages) is compared wit
 name of ours (rapidfuzz's token sort ratio on normalised names, 0-100); the best name
 pair per entity of ours is the candidate's name score. Type agreement then adjusts it:
 the item's instance-of (P31) values against the Wikidata classes our entity's classes map
-to (ontology/wikidata.ttl, or a ``--types`` file): agree +10, disagree -15, unknown 0.
+to (ontology/wikidata.ttl, or a ``--types`` file): agree +10, disagree -15 (only against
+an exact class match: see TypeMap), unknown 0.
 Ties go to preferred languages (en, ar), then to labels over aliases.
 
 Memory stays constant whatever the dump's size: one line at a time, and at most ``top``
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy
 from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
@@ -37,7 +39,7 @@ from iraqkg.settings import LinkSettings
 TYPE_AGREES, TYPE_DISAGREES = 10.0, -15.0
 _MATCH_GRADES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch)
 _WORD = re.compile(r"[^\W_]{3,}")
-_VALUE = re.compile(r'"value":\s*"((?:[^"\\]|\\.)*)"')
+_VALUE = re.compile(r'"value":\s*"([^"\\]*(?:\\.[^"\\]*)*)"')  # a JSON string, unrolled
 
 
 @dataclass(frozen=True, order=True)
@@ -53,22 +55,51 @@ class Candidate:
         return {"entity": self.entity, "qid": self.qid, "score": self.score, **self.evidence}
 
 
-def type_map_from_ontology(ontology: Graph) -> dict[str, frozenset[str]]:
-    """Our class -> the Wikidata classes (P31 values) that agree with it, through the class
-    mappings of the ontology, inherited along rdfs:subClassOf."""
+@dataclass(frozen=True)
+class TypeMap:
+    """Our class -> Wikidata classes. ``agree``: an item whose P31 is one of these agrees.
+    ``strict``: the exact matches; an item with P31 values but none of these disagrees. A
+    dump gives only an item's direct P31 values, so a broader or narrower match (city ~
+    human settlement) that is absent says nothing: the item may be in a subclass."""
+
+    agree: dict[str, frozenset[str]] = field(default_factory=dict)
+    strict: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def expected(self, classes: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+        classes = list(classes)
+        agree = frozenset().union(*(self.agree.get(c, frozenset()) for c in classes))
+        strict = frozenset().union(*(self.strict.get(c, frozenset()) for c in classes))
+        return agree | strict, strict
+
+    def extended(self, extra: dict[str, frozenset[str]]) -> TypeMap:
+        agree = dict(self.agree)
+        for cls, qids in extra.items():
+            agree[cls] = agree.get(cls, frozenset()) | qids
+        return TypeMap(agree, dict(self.strict))
+
+
+def type_map_from_ontology(ontology: Graph) -> TypeMap:
+    """The class mappings of the ontology (ontology/wikidata.ttl), inherited along
+    rdfs:subClassOf; exact matches are strict, the other grades only agree."""
     direct: dict[str, set[str]] = {}
+    exact: dict[str, set[str]] = {}
     for grade in _MATCH_GRADES:
         for cls, target in ontology.subject_objects(grade):
             qid = str(target)[len(str(WD)) :]
             if str(target).startswith(str(WD)) and qid.startswith("Q"):
                 direct.setdefault(str(cls), set()).add(qid)
-    result = {}
+                if grade == SKOS.exactMatch:
+                    exact.setdefault(str(cls), set()).add(qid)
+    agree, strict = {}, {}
     for cls in {str(c) for c in ontology.subjects()} | set(direct):
-        supers = ontology.transitive_objects(URIRef(cls), RDFS.subClassOf)
-        found = set().union(*(direct.get(str(s), set()) for s in supers))
+        supers = [str(s) for s in ontology.transitive_objects(URIRef(cls), RDFS.subClassOf)]
+        found = set().union(*(direct.get(s, set()) for s in supers))
         if found:
-            result[cls] = frozenset(found)
-    return result
+            agree[cls] = frozenset(found)
+        found = set().union(*(exact.get(s, set()) for s in supers))
+        if found:
+            strict[cls] = frozenset(found)
+    return TypeMap(agree, strict)
 
 
 def read_type_map(path: Path) -> dict[str, frozenset[str]]:
@@ -101,40 +132,38 @@ class _Index:
         self.normals = [name.normal for _, name in self.names]
         # token_sort_ratio is ratio on sorted words: sort ours once, not per comparison.
         self.sorted = [sort_words(n) for n in self.normals]
-        self.words = frozenset().union(*(words(n) for n in self.normals)) if self.normals else set()
+        self.words = frozenset().union(*(words(n) for n in self.normals))
 
     def worth_parsing(self, line: str) -> bool:
         # Labels, descriptions and aliases come before the (much longer) claims: look at
         # their "value" strings only.
         end = line.find('"claims"')
         head = line if end < 0 else line[:end]
-        for value in _VALUE.finditer(head):
-            if any(w in self.words for w in _WORD.findall(value.group(1).casefold())):
-                return True
-        return False
+        values = " ".join(_VALUE.findall(head)).casefold()
+        return not self.words.isdisjoint(_WORD.findall(values))
 
 
 def sort_words(normal: str) -> str:
     return " ".join(sorted(normal.split()))
 
 
-def _agreement(expected: frozenset[str], p31: list[str]) -> str:
-    if not expected or not p31:
-        return "unknown"
-    return "agree" if expected & set(p31) else "disagree"
+def _agreement(expected: frozenset[str], strict: frozenset[str], p31: list[str]) -> str:
+    if expected & set(p31):
+        return "agree"
+    return "disagree" if strict and p31 else "unknown"
 
 
 def reconcile(
     dump: Path,
     subjects: list[Subject],
     settings: LinkSettings,
-    type_map: dict[str, frozenset[str]] | None = None,
+    type_map: TypeMap | None = None,
     linked: dict[str, str] | None = None,
     progress: Progress | None = None,
 ) -> list[Candidate]:
     """Candidates for each subject from one pass over ``dump``, best first per subject."""
     index = _Index(subjects)
-    type_map, linked = type_map or {}, linked or {}
+    type_map, linked = type_map or TypeMap(), linked or {}
     preferred = {lang: rank for rank, lang in enumerate(settings.languages)}
     best: list[list[Candidate]] = [[] for _ in subjects]  # a min-heap of at most `top` each
     if not index.normals:
@@ -152,8 +181,8 @@ def reconcile(
         p31 = item_values(entity, "P31")
         for i, (name_score, ours, kind, language, theirs) in matches.items():
             subject = index.subjects[i]
-            expected = frozenset().union(*(type_map.get(c, frozenset()) for c in subject.classes))
-            agreement = _agreement(expected, p31)
+            expected, strict = type_map.expected(subject.classes)
+            agreement = _agreement(expected, strict, p31)
             adjust = {"agree": TYPE_AGREES, "disagree": TYPE_DISAGREES}.get(agreement, 0.0)
             score = round(min(100.0, max(0.0, name_score + adjust)), 1)
             if score < settings.threshold:
@@ -200,24 +229,27 @@ def _best_names(
         labels_and_aliases(entity),
         key=lambda e: (preferred.get(e[1], len(preferred)), e[0] != "label", e[1]),
     )
+    names: list[tuple[str, str, str]] = []
+    queries: list[str] = []
     seen: set[str] = set()
     for kind, language, text in entries:
         normal = normalise(text)
-        if not normal or normal in seen:
-            continue
-        seen.add(normal)
-        hits = process.extract(
-            sort_words(normal),
-            index.sorted,
-            scorer=fuzz.ratio,
-            score_cutoff=threshold,
-            limit=None,
-            processor=None,
-        )
-        for _, score, position in hits:
-            i, ours = index.names[position]
-            if i not in found or score > found[i][0]:
-                found[i] = (float(score), ours, kind, language, text)
+        if normal and normal not in seen:
+            seen.add(normal)
+            names.append((kind, language, text))
+            queries.append(sort_words(normal))
+    if not queries:
+        return found
+    # Every name of theirs against every name of ours in one call (rapidfuzz, in C).
+    scores = process.cdist(
+        queries, index.sorted, scorer=fuzz.ratio, score_cutoff=threshold, dtype=numpy.float32
+    )
+    for row, position in zip(*numpy.nonzero(scores), strict=True):
+        score = float(scores[row, position])
+        i, ours = index.names[position]
+        if i not in found or score > found[i][0]:  # rows are in preference order
+            kind, language, text = names[row]
+            found[i] = (score, ours, kind, language, text)
     return found
 
 

@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
 from iraqkg.engines.formats import ALL_FORMATS, FORMATS_NS
-from iraqkg.namespaces import ALL_GRAPHS, ID, IKG
+from iraqkg.namespaces import ALL_GRAPHS, ID, IKG, PREFIXES, SH
 from iraqkg.settings import EndpointSettings
 from iraqkg.web.executor import EngineInfo
 
@@ -59,6 +59,14 @@ def description_graph(
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
     if settings.service_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
+
+    # The predefined prefixes (a query need not declare them), as SHACL prefix declarations.
+    graph.bind("sh", SH)
+    for prefix, namespace in PREFIXES.items():
+        declaration = BNode(f"prefix-{prefix}")
+        graph.add((service, SH.declare, declaration))
+        graph.add((declaration, SH.prefix, Literal(prefix)))
+        graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
 
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))

@@ -1,6 +1,7 @@
 """Every error the endpoint answers has one shape: a JSON object with a stable structure.
 
-    {"status": 400, "error": "syntax_error", "message": "...", "line": 1, "column": 8}
+    {"status": 400, "error": "syntax_error", "message": "line 1, column 8: ...", "line": 1,
+     "column": 8, "detail": "the parser's own message"}
 
 ``error`` is a stable machine-readable code; ``message`` is for people. Status codes:
 400 malformed request or query, or query refused (SERVICE not allowed...); 403 update on
@@ -73,7 +74,14 @@ def from_exception(exc: BaseException, timeout: float | None = None) -> ApiError
     if isinstance(exc, ApiError):
         return exc
     if isinstance(exc, QuerySyntaxError):
-        return ApiError(400, "syntax_error", exc.message, line=exc.line, column=exc.column)
+        return ApiError(
+            400,
+            "syntax_error",
+            exc.message,
+            line=exc.line,
+            column=exc.column,
+            detail=getattr(exc, "detail", None),
+        )
     if isinstance(exc, QueryRefused):
         return ApiError(403 if exc.code == "read_only" else 400, exc.code, exc.message)
     if isinstance(exc, NotAcceptable):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from iraqkg.engines.formats import GRAPH_FORMATS, find_format
+from iraqkg.engines.formats import ALL_FORMATS, GRAPH_FORMATS, find_format
 from iraqkg.engines.result import serialize_graph
 from iraqkg.web.dataset import void_facts
 from iraqkg.web.description import description_graph
@@ -46,6 +46,19 @@ def _describe(endpoint: str, format_params: tuple[str, ...]) -> Response:
     return response
 
 
+def _wants_page(format_params: tuple[str, ...]) -> bool:
+    """A browser (text/html preferred to every result format) or ``format=html``: the
+    editor with the query in it, rather than the results. SPARQL clients never prefer
+    HTML, and ``*/*`` alone goes to the results (they are offered first)."""
+    if format_params:
+        return format_params[0] in _HTML or format_params[0] == "html"
+    accept = request.headers.get("Accept")
+    if not accept:
+        return False
+    offers = [media for f in ALL_FORMATS for media in f.offers] + list(_HTML)
+    return best_offer(accept, offers) in _HTML
+
+
 @bp.route("/sparql", methods=["GET", "POST"], endpoint="endpoint")
 @bp.route("/sparql/", methods=["GET", "POST"], endpoint="endpoint_slash")
 def sparql() -> Response:
@@ -54,6 +67,8 @@ def sparql() -> Response:
     wanted = read_request(request, settings.max_request_bytes)
     if wanted.query is None:
         return _describe(request.base_url, wanted.formats)
+    if request.method == "GET" and _wants_page(wanted.formats):
+        return query_page(request.base_url, wanted.query)  # a shared link, in a browser
     task = Task(
         wanted.query,
         wanted.default_graph_uris,
