@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from . import __version__
 from .errors import InputError, ValidationFailed, Violation
 from .inferences import inference_records
-from .loading import LoadedFiles, load_folder, new_graph, parse_file, rdf_files
+from .loading import LoadedFiles, load_folder, rdf_files, read_folder_files
 from .namespaces import (
     ASSERTED_GRAPH,
     IKG,
@@ -41,7 +41,12 @@ from .namespaces import (
 from .reasoning import paused_gc, reason
 from .settings import BuildSettings, Paths
 from .statements import Views, derive
-from .validation import authoring_violations, quote_violations, shacl_violations
+from .validation import (
+    authoring_violations,
+    quote_violations,
+    shacl_violations,
+    undeclared_terms,
+)
 
 DATASET_FILE = "dataset.nq"
 MANIFEST_FILE = "manifest.json"
@@ -102,32 +107,30 @@ def fingerprint(paths: Paths) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_inputs(paths: Paths) -> Inputs:
+def load_inputs(paths: Paths, settings: BuildSettings | None = None) -> Inputs:
+    """Parse the ontology, shapes and data; raises DataSyntaxError, InputError, or
+    ValidationFailed for literals that are not what their datatype says (file:line)."""
     onto_files, shape_files = ontology_files(paths)
     if not onto_files:
         raise InputError(f"no ontology files in {paths.ontology}")
-    ontology = load_folder_files(onto_files)
-    shapes = load_folder_files(shape_files)
-    data = load_folder(paths.data)
+    ontology = read_folder_files(onto_files, settings)
+    shapes = read_folder_files(shape_files, settings)
+    data = load_folder(paths.data, settings)
     if not data.files:
         raise InputError(f"no data files in {paths.data}")
-    return Inputs(ontology, shapes, data)
-
-
-def load_folder_files(files: list[Path]) -> Graph:
-    graph = new_graph()
-    for path in files:
-        parse_file(path, graph)
-    return graph
+    problems = ontology.problems + shapes.problems + data.problems
+    if problems:  # before anything reads their values
+        raise ValidationFailed(problems)
+    return Inputs(ontology.graph, shapes.graph, data)
 
 
 def check(inputs: Inputs, views: Views, paths: Paths, settings: BuildSettings) -> list[Violation]:
-    """Every violation of the data contract, each with the file it was written in."""
+    """Every violation of the data contract, each with the file and line it was written at."""
     data = inputs.data
-    found = authoring_violations(data.graph, data.where)
+    found = undeclared_terms(data.graph, data.iris, inputs.ontology, data.where, data.describe)
+    found += authoring_violations(data.graph, data.where, data.describe)
     graphs = [views.asserted, views.provenance, inputs.ontology]
-    for v in shacl_violations(graphs, inputs.shapes):
-        found.append(Violation(v.focus, v.path, v.message, data.where(URIRef(v.focus))))
+    found += shacl_violations(graphs, inputs.shapes, data.where, data.describe)
     if paths.sources is not None and settings.check_quotes:
         found += quote_violations(views.provenance, paths.sources)
     return found
@@ -138,7 +141,7 @@ def validate(paths: Paths, settings: BuildSettings | None = None) -> tuple[Input
     settings = settings or BuildSettings()
     stages = Stages()
     with stages.timed("parse"):
-        inputs = load_inputs(paths)
+        inputs = load_inputs(paths, settings)
     with stages.timed("derive"):
         views = derive(inputs.data.graph)
     with stages.timed("validate"):
@@ -188,8 +191,10 @@ def entities_per_class(asserted: Graph, inferred: Graph) -> dict[str, int]:
 
 def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: BuildSettings):
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    remove_stale_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     started = time.perf_counter()
+    lock = _hold(staging)
     try:
         # Written row by row: copying every triple into an rdflib Dataset first cost more
         # than the rest of the build at 100x (bench/results/reasoning.md). Sorted for diffs.
@@ -212,12 +217,15 @@ def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: Bui
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
         final = out / build_id
+        (staging / _LOCK_FILE).unlink()  # still held: a fresh unlocked folder is left alone
         if final.exists():
             shutil.rmtree(final)
         os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        lock.close()
     _point_current(out, build_id)
     _prune(out, keep=settings.keep_builds, current=build_id)
     return BuildResult(build_id, final, triples, entities, stages.seconds)
@@ -235,6 +243,60 @@ class _N3:
             text = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
             self._cache[term] = text
         return text
+
+
+STAGING_PREFIX = ".staging-"
+_LOCK_FILE = ".lock"
+# A staging folder younger than this with no lock yet may be one a build just made.
+_GRACE_SECONDS = 60.0
+
+
+def _hold(staging: Path):
+    """Lock a staging folder for as long as this build writes it. The lock (flock) goes
+    with the process, so a killed build leaves a folder that the next build can tell is
+    stale, while one being written by a concurrent build stays locked."""
+    handle = open(staging / _LOCK_FILE, "w")  # noqa: SIM115 (held until the write ends)
+    try:
+        import fcntl
+
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+    except (ImportError, OSError):
+        pass  # no flock here: the folder is then only removed by this build
+    return handle
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove staging folders left by killed builds (not one a running build holds)."""
+    removed = []
+    for folder in Path(out).glob(STAGING_PREFIX + "*"):
+        if folder.is_dir() and not folder.is_symlink() and _is_stale(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _is_stale(folder: Path) -> bool:
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        handle = open(folder / _LOCK_FILE, "r+")  # noqa: SIM115
+    except FileNotFoundError:  # locked a moment after it is made: wait out the grace
+        try:
+            return time.time() - folder.stat().st_mtime > _GRACE_SECONDS
+        except OSError:
+            return False
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a running build holds it
+        return True
 
 
 def _point_current(out: Path, build_id: str) -> None:

@@ -39,6 +39,36 @@ sources_option = click.option(
     help="Folder of source texts to check quotes against [default: ../shared/sources if present].",
 )
 
+limit_options = [
+    click.option(
+        "--max-file-bytes",
+        type=int,
+        default=BuildSettings.max_file_bytes,
+        show_default=True,
+        help="Largest data or ontology file read.",
+    ),
+    click.option(
+        "--max-literal-bytes",
+        type=int,
+        default=BuildSettings.max_literal_bytes,
+        show_default=True,
+        help="Longest literal (UTF-8 bytes) in a data file.",
+    ),
+]
+
+
+def _limits(command):
+    for option in reversed(limit_options):
+        command = option(command)
+    return command
+
+
+def _build_settings(max_file_bytes: int, max_literal_bytes: int) -> BuildSettings:
+    try:
+        return BuildSettings(max_file_bytes=max_file_bytes, max_literal_bytes=max_literal_bytes)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "IRAQKG"}
@@ -55,11 +85,15 @@ def main() -> None:
 @ontology_option
 @data_option
 @sources_option
-def validate(ontology: str, data: str, sources: str | None) -> None:
+@_limits
+def validate(
+    ontology: str, data: str, sources: str | None, max_file_bytes: int, max_literal_bytes: int
+) -> None:
     """Parse and check the data contract without building."""
     paths = paths_from_options(ontology, data, "build", sources)
+    settings = _build_settings(max_file_bytes, max_literal_bytes)
     try:
-        inputs, views, stages = run_validate(paths)
+        inputs, views, stages = run_validate(paths, settings)
     except IraqkgError as error:
         _fail(error)
     quotes = (
@@ -77,11 +111,21 @@ def validate(ontology: str, data: str, sources: str | None) -> None:
 @out_option
 @sources_option
 @click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
-def build(ontology: str, data: str, out: str, sources: str | None, force: bool) -> None:
+@_limits
+def build(
+    ontology: str,
+    data: str,
+    out: str,
+    sources: str | None,
+    force: bool,
+    max_file_bytes: int,
+    max_literal_bytes: int,
+) -> None:
     """Validate, reason and write the dataset (N-Quads, four named graphs) to OUT."""
     paths = paths_from_options(ontology, data, out, sources)
+    settings = _build_settings(max_file_bytes, max_literal_bytes)
     try:
-        result = run_build(paths, BuildSettings(), force=force)
+        result = run_build(paths, settings, force=force)
     except IraqkgError as error:
         _fail(error)
     verb = "unchanged" if result.reused else "built"
