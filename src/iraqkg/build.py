@@ -127,7 +127,9 @@ def load_inputs(paths: Paths, settings: BuildSettings | None = None) -> Inputs:
 def check(inputs: Inputs, views: Views, paths: Paths, settings: BuildSettings) -> list[Violation]:
     """Every violation of the data contract, each with the file and line it was written at."""
     data = inputs.data
-    found = undeclared_terms(data.graph, data.iris, inputs.ontology, data.where, data.describe)
+    found = undeclared_terms(
+        data.graph, data.iris, inputs.ontology, data.where, data.describe, data.term_where
+    )
     found += authoring_violations(data.graph, data.where, data.describe)
     graphs = [views.asserted, views.provenance, inputs.ontology]
     found += shacl_violations(graphs, inputs.shapes, data.where, data.describe)

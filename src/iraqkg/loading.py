@@ -75,6 +75,15 @@ class LoadedFiles:
             return ""
         return self.locations.subject(path, str(node)) if isinstance(node, URIRef) else str(path)
 
+    def term_where(self, iri: str) -> str:
+        """``file:line`` of the first place an IRI is written (in full or prefix:local)."""
+        for path in self.files:
+            index = self.locations.index(path)
+            line = index.term_line(iri) if index is not None else None
+            if line:
+                return f"{path}:{line}"
+        return ""
+
     def describe(self, node) -> str:
         """How a violation names a node: its IRI, or for a blank node the subject it is in."""
         if not isinstance(node, BNode):

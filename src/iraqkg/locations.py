@@ -40,6 +40,14 @@ class FileIndex:
         offset = self._data.find(needle)
         return self.line_at(offset) if offset >= 0 else None
 
+    def term_line(self, iri: str) -> int | None:
+        """The line where an IRI first appears, as <iri> or as prefix:local."""
+        full = self.find(f"<{iri}>".encode())
+        local = re.split(r"[/#]", iri)[-1]
+        written = re.search(rb"[\w-]*:" + re.escape(local.encode()) + rb"(?![\w.-]*\w)", self._data)
+        lines = [n for n in (full, self.line_at(written.start()) if written else None) if n]
+        return min(lines) if lines else None
+
     def subject_line(self, iri: str) -> int | None:
         """The first line that starts with this IRI, written in full or as prefix:local."""
         if self._subjects is None:

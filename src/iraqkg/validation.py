@@ -37,6 +37,7 @@ def undeclared_terms(
     ontology: Graph,
     where: Callable = lambda node: "",
     describe: Callable = str,
+    term_where: Callable = lambda iri: "",
 ) -> list[Violation]:
     """Uses of ``ikg:`` terms the ontology does not declare (``ikg:Wizard``, a statement
     whose ikg:predicate is ``ikg:secretlyControls``): a typo, or a term to add first."""
@@ -56,7 +57,7 @@ def undeclared_terms(
                 str(p),
                 f"ikg:{term[len(namespace) :]} is not declared in the ontology "
                 "(a typo, or a term to declare in the ontology first)",
-                where(s),
+                term_where(term) or where(s),
             )
             for s, p, term in found
         ),
