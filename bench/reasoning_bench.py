@@ -65,9 +65,7 @@ def _pipeline(data: str, out: str, queue) -> None:
     """Every build stage timed on its own (a failed validation does not stop the run)."""
     from rdflib import Graph
 
-    from iraqkg.build import Stages, _write, check, load_inputs
-    from iraqkg.inferences import inference_records
-    from iraqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+    from iraqkg.build import Stages, _write, check, dataset, load_inputs
     from iraqkg.reasoning import paused_gc, reason
     from iraqkg.settings import BuildSettings, Paths
     from iraqkg.statements import derive, statements
@@ -85,14 +83,7 @@ def _pipeline(data: str, out: str, queue) -> None:
             violations = check(inputs, views, paths, BuildSettings())
         with stages.timed("reason"):
             reasoning = reason(inputs.ontology, views.asserted)
-            provenance = views.provenance
-            provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
-        graphs = {
-            ONTOLOGY_GRAPH: inputs.ontology,
-            ASSERTED_GRAPH: views.asserted,
-            INFERRED_GRAPH: reasoning.inferred,
-            PROVENANCE_GRAPH: views.provenance,
-        }
+        graphs = dataset(inputs, views, reasoning)
         result = _write(Path(out), "bench", graphs, stages, BuildSettings(keep_builds=0))
     reasoning_input = Graph()
     reasoning_input += inputs.ontology

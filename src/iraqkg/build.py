@@ -19,13 +19,13 @@ import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal
-from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib import RDF, Graph
 
 from . import __version__
 from .errors import InputError, ValidationFailed, Violation
@@ -38,7 +38,8 @@ from .namespaces import (
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
 )
-from .reasoning import paused_gc, reason
+from .nquads import write_graphs
+from .reasoning import Reasoning, paused_gc, reason
 from .settings import BuildSettings, Paths
 from .statements import Views, derive
 from .validation import (
@@ -168,17 +169,19 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
         inputs, views, stages = validate(paths, settings)
         with stages.timed("reason"):
             reasoning = reason(inputs.ontology, views.asserted)
-            inferred = reasoning.inferred
-            # How and when each inferred relation holds, for explanations and time slicing.
-            provenance = views.provenance
-            provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
-        graphs = {
-            ONTOLOGY_GRAPH: inputs.ontology,
-            ASSERTED_GRAPH: views.asserted,
-            INFERRED_GRAPH: inferred,
-            PROVENANCE_GRAPH: views.provenance,
-        }
-        return _write(paths.out, build_id, graphs, stages, settings)
+        return _write(paths.out, build_id, dataset(inputs, views, reasoning), stages, settings)
+
+
+def dataset(inputs: Inputs, views: Views, reasoning: Reasoning) -> dict[str, list[Iterable]]:
+    """The four named graphs, each as the triple sources written into it. The inference
+    records (how and when each inferred relation holds, for explanations and time slicing)
+    are written as they are made: held in a graph they were a third of the build's memory."""
+    return {
+        ONTOLOGY_GRAPH: [inputs.ontology],
+        ASSERTED_GRAPH: [views.asserted],
+        INFERRED_GRAPH: [reasoning.inferred],
+        PROVENANCE_GRAPH: [views.provenance, inference_records(reasoning, views)],
+    }
 
 
 def entities_per_class(asserted: Graph, inferred: Graph) -> dict[str, int]:
@@ -199,14 +202,12 @@ def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: Bui
     lock = _hold(staging)
     try:
         # Written row by row: copying every triple into an rdflib Dataset first cost more
-        # than the rest of the build at 100x (bench/results/reasoning.md). Sorted for diffs.
+        # than the rest of the build at 100x (bench/results/reasoning.md). Sorted for diffs,
+        # in chunks (nquads.py), so memory does not grow with the largest graph.
         with open(staging / DATASET_FILE, "w", encoding="utf-8") as handle:
-            n3 = _N3()
-            for iri, graph in graphs.items():
-                name = f"<{iri}> .\n"
-                handle.writelines(sorted(f"{n3(s)} {n3(p)} {n3(o)} {name}" for s, p, o in graph))
-        triples = {iri.split("/")[-1]: len(g) for iri, g in graphs.items()}
-        entities = entities_per_class(graphs[ASSERTED_GRAPH], graphs[INFERRED_GRAPH])
+            counts = write_graphs(handle, graphs, staging)
+        triples = {iri.split("/")[-1]: n for iri, n in counts.items()}
+        entities = entities_per_class(graphs[ASSERTED_GRAPH][0], graphs[INFERRED_GRAPH][0])
         stages.seconds["write"] = round(time.perf_counter() - started, 4)
         manifest = {
             "build_id": build_id,
@@ -231,20 +232,6 @@ def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: Bui
     _point_current(out, build_id)
     _prune(out, keep=settings.keep_builds, current=build_id)
     return BuildResult(build_id, final, triples, entities, stages.seconds)
-
-
-class _N3:
-    """N-Quads spelling of terms, each spelled once (an IRI recurs in thousands of rows)."""
-
-    def __init__(self) -> None:
-        self._cache: dict = {}
-
-    def __call__(self, term) -> str:
-        text = self._cache.get(term)
-        if text is None:
-            text = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
-            self._cache[term] = text
-        return text
 
 
 STAGING_PREFIX = ".staging-"
