@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from iraqkg.cli_reference import with_reference
 
 from .conftest import REPO
@@ -48,3 +50,22 @@ def test_every_endpoint_setting_is_documented():
     table = README.split("Settings (all in", 1)[1].split("\n\n", 2)[1]
     missing = [f.name for f in fields(EndpointSettings) if f"`{f.name}`" not in table]
     assert missing == []
+
+
+def test_the_python_api_example_prints_what_the_readme_shows(built_dataset_file, monkeypatch):
+    import contextlib
+    import io
+
+    pytest.importorskip("pandas")
+    section = README.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.+?)```", section, re.S).group(1)
+    shown = re.search(r"```text\n(.+?)```", section, re.S).group(1)
+    # iraqkg.open() in the clone builds it when stale; point it at the session's build
+    import iraqkg
+
+    real_open = iraqkg.open
+    monkeypatch.setattr(iraqkg, "open", lambda path=None: real_open(path or built_dataset_file))
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "README.md", "exec"), {})
+    assert printed.getvalue() == shown

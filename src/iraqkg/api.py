@@ -1,9 +1,14 @@
 """The library in a few calls, for scripts and notebooks.
 
     import iraqkg
+    kg = iraqkg.open()                                       # loaded once (knowledge_graph)
+    kg.question("drone-strike-blame").df()
     result = iraqkg.build()                                  # ./ontology + ./data -> ./build
-    rows = iraqkg.query("SELECT * WHERE { ?s ?p ?o } LIMIT 3").rows
+    rows = iraqkg.query("SELECT * WHERE { ?s ?p ?o } LIMIT 3").rows   # one-off, rdflib terms
     blame = iraqkg.named_query("drone-strike-blame")
+
+Folders default as for the CLI (``iraqkg.project``): the working directory's, else the
+installed copy.
 
 Nothing here knows of Flask or the CLI; both are layers over these functions.
 """
@@ -16,30 +21,34 @@ from .build import BuildResult
 from .build import build as _build
 from .build import validate as _validate
 from .errors import InputError
+from .knowledge_graph import KnowledgeGraph, open_graph
+from .project import locate
 from .queries import load_named_queries
-from .settings import BuildSettings, EndpointSettings, Paths
+from .settings import BuildSettings, EndpointSettings
 
 
-def _paths(ontology, data, out, sources) -> Paths:
-    return Paths(Path(ontology), Path(data), Path(out), Path(sources) if sources else None)
+def open(path: str | Path | None = None) -> KnowledgeGraph:  # noqa: A001 (iraqkg.open)
+    """Open the knowledge graph once for many queries (see ``knowledge_graph.open_graph``)."""
+    return open_graph(path)
 
 
-def validate(ontology="ontology", data="data", sources=None) -> None:
+def validate(ontology=None, data=None, sources=None) -> None:
     """Raise DataSyntaxError or ValidationFailed if the data breaks the contract."""
-    _validate(_paths(ontology, data, "build", sources))
+    _validate(locate(ontology, data, sources=sources).paths)
 
 
-def build(
-    ontology="ontology", data="data", out="build", sources=None, force: bool = False
-) -> BuildResult:
-    """Build (or reuse an identical build) and make it current."""
-    return _build(_paths(ontology, data, out, sources), BuildSettings(), force=force)
+def build(ontology=None, data=None, out=None, sources=None, force: bool = False) -> BuildResult:
+    """Build (or reuse an identical build) and make it current (default out: ./build)."""
+    project = locate(ontology, data, out=out, sources=sources)
+    if project.packaged_build:  # the installed build is read-only
+        project = locate(ontology, data, out="build", sources=sources)
+    return _build(project.paths, BuildSettings(), force=force)
 
 
-def current_dataset(ontology="ontology", data="data", out="build") -> Path:
+def current_dataset(ontology=None, data=None, out=None) -> Path:
     """The dataset file of the current build, building first when it is missing or stale."""
-    # build() reuses an identical build, so it is also the cheap "current build" lookup.
-    return _build(_paths(ontology, data, out, None), BuildSettings()).dataset_file
+    files, _ = locate(ontology, data, out=out).dataset_files()
+    return files[0]
 
 
 def query(sparql: str, dataset: Path | str | None = None, engine: str = "oxigraph"):
@@ -55,9 +64,10 @@ def query(sparql: str, dataset: Path | str | None = None, engine: str = "oxigrap
 
 
 def named_query(
-    name: str, queries: Path | str = "queries", dataset: Path | str | None = None, **params: str
+    name: str, queries: Path | str | None = None, dataset: Path | str | None = None, **params: str
 ):
     """Run one of the named queries with its parameters bound."""
+    queries = locate(queries=queries).queries
     named = load_named_queries(Path(queries))
     if name not in named:
         raise InputError(f"no named query {name!r} in {queries}")

@@ -15,7 +15,16 @@ import click
 from . import __version__
 from .build import build as run_build
 from .build import validate as run_validate
-from .cli_inputs import dataset_files, paths_from_options
+from .cli_export import export_command
+from .cli_inputs import (
+    data_option,
+    dataset_files,
+    ontology_option,
+    out_option,
+    project_from_options,
+    queries_option,
+    sources_option,
+)
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
 from .queries import load_named_queries
@@ -27,17 +36,6 @@ def _fail(error: IraqkgError) -> None:
     click.echo(f"error: {error}", err=True)
     sys.exit(error.exit_code)
 
-
-ontology_option = click.option(
-    "--ontology", default="ontology", show_default=True, help="Ontology and shapes folder."
-)
-data_option = click.option("--data", default="data", show_default=True, help="Data folder.")
-out_option = click.option("--out", default="build", show_default=True, help="Build output folder.")
-sources_option = click.option(
-    "--sources",
-    default=None,
-    help="Folder of source texts to check quotes against [default: ../shared/sources if present].",
-)
 
 limit_options = [
     click.option(
@@ -90,7 +88,7 @@ def validate(
     ontology: str, data: str, sources: str | None, max_file_bytes: int, max_literal_bytes: int
 ) -> None:
     """Parse and check the data contract without building."""
-    paths = paths_from_options(ontology, data, "build", sources)
+    paths = project_from_options(ontology, data, None, sources).paths
     settings = _build_settings(max_file_bytes, max_literal_bytes)
     try:
         inputs, views, stages = run_validate(paths, settings)
@@ -113,16 +111,20 @@ def validate(
 @click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
 @_limits
 def build(
-    ontology: str,
-    data: str,
-    out: str,
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
     sources: str | None,
     force: bool,
     max_file_bytes: int,
     max_literal_bytes: int,
 ) -> None:
     """Validate, reason and write the dataset (N-Quads, four named graphs) to OUT."""
-    paths = paths_from_options(ontology, data, out, sources)
+    project = project_from_options(ontology, data, out, sources)
+    if project.packaged_build and out is None:
+        # The installed build is read-only: building the installed data goes to ./build.
+        project = project_from_options(ontology, data, "build", sources)
+    paths = project.paths
     settings = _build_settings(max_file_bytes, max_literal_bytes)
     try:
         result = run_build(paths, settings, force=force)
@@ -141,7 +143,7 @@ def build(
 @click.option(
     "--param", "params", multiple=True, help="Bind a named query's parameter: NAME=VALUE."
 )
-@click.option("--queries", "queries_dir", default="queries", show_default=True)
+@queries_option
 @ontology_option
 @data_option
 @out_option
@@ -151,19 +153,20 @@ def query(
     query: str,
     fmt: str,
     params: tuple[str, ...],
-    queries_dir: str,
-    ontology: str,
-    data: str,
-    out: str,
+    queries_dir: str | None,
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
     sources: str | None,
     datasets: tuple[str, ...],
 ) -> None:
     """Run QUERY (a named query, a .rq file, or - for stdin) on the current build."""
     from .engines import open_engine
 
-    text = _query_text(query, params, Path(queries_dir))
+    project = project_from_options(ontology, data, out, sources, queries_dir)
+    text = _query_text(query, params, project.queries)
     try:
-        files, _ = dataset_files(paths_from_options(ontology, data, out, sources), datasets)
+        files, _ = dataset_files(project, datasets)
         engine = open_engine(EndpointSettings(), files)
         try:
             result = engine.query(text)
@@ -206,13 +209,13 @@ def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> str:
 @main.command()
 @data_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(data: str, as_json: bool) -> None:
+def stats(data: str | None, as_json: bool) -> None:
     """Coverage: entities per class, statements per source and status, time share."""
     from .loading import load_folder
     from .stats import coverage
 
     try:
-        figures = coverage(load_folder(Path(data)).graph)
+        figures = coverage(load_folder(project_from_options(data=data).data).graph)
     except IraqkgError as error:
         _fail(error)
     if as_json:
@@ -232,10 +235,19 @@ def stats(data: str, as_json: bool) -> None:
 
 
 @main.command(name="queries")
-@click.option("--queries", "queries_dir", default="queries", show_default=True)
-def list_queries(queries_dir: str) -> None:
+@queries_option
+def list_queries(queries_dir: str | None) -> None:
     """List the named queries with the question each answers."""
-    for name, named in load_named_queries(Path(queries_dir)).items():
+    folder = project_from_options(queries=queries_dir).queries
+    try:
+        named_queries = load_named_queries(folder)
+    except IraqkgError as error:
+        _fail(error)
+    if not named_queries:
+        # Nothing to list is an input error, not an empty success.
+        click.echo(f"error: no named queries (*.rq files) in {folder}", err=True)
+        sys.exit(EXIT_USAGE)
+    for name, named in named_queries.items():
         params = f"  [params: {', '.join(named.parameters)}]" if named.parameters else ""
         click.echo(f"{name}: {named.title}{params}\n    {named.question}")
 
@@ -299,17 +311,11 @@ def list_queries(queries_dir: str) -> None:
     default=None,
     help="Make one in-process GET request to PATH, print the response and exit.",
 )
-@click.option(
-    "--queries",
-    "queries_dir",
-    default="queries",
-    show_default=True,
-    help="Named queries offered on the query page.",
-)
+@queries_option
 def serve(
-    ontology: str,
-    data: str,
-    out: str,
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
     sources: str | None,
     host: str,
     port: int,
@@ -322,7 +328,7 @@ def serve(
     cors_origins: tuple[str, ...],
     datasets: tuple[str, ...],
     get_path: str | None,
-    queries_dir: str,
+    queries_dir: str | None,
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
     from .engines import EngineFactory, open_engine
@@ -349,11 +355,12 @@ def serve(
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    project = project_from_options(ontology, data, out, sources, queries_dir)
     try:
-        files, build_id = dataset_files(paths_from_options(ontology, data, out, sources), datasets)
+        files, build_id = dataset_files(project, datasets)
+        named = load_named_queries(project.queries)
     except IraqkgError as error:
         _fail(error)
-    named = load_named_queries(Path(queries_dir))
     info = {
         "build_id": build_id,
         "named_queries": [(n, q.text) for n, q in named.items()],
@@ -373,6 +380,7 @@ def serve(
 
 
 main.add_command(explain_command)
+main.add_command(export_command)
 
 
 if __name__ == "__main__":

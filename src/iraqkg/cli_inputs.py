@@ -1,7 +1,9 @@
 """What the commands read: the folders, the source texts, and the dataset to work on.
 
 Shared by ``cli.py`` and ``explain_cli.py`` so that every command finds its inputs, and
-falls back to the last good build, the same way.
+falls back to the last good build, the same way. Where the folders are found when no
+option names them (the working directory, else the installed package) is
+``iraqkg.project``'s to decide.
 """
 
 from __future__ import annotations
@@ -10,21 +12,49 @@ from pathlib import Path
 
 import click
 
-from .build import build, is_stale, read_build
-from .errors import IraqkgError
-from .settings import BuildSettings, Paths
+from .project import Project, locate
 
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
+# Said in --help for the folder options left to iraqkg.project.
+WHERE = "[default: ./{0} if present, else the installed copy]"
+
+ontology_option = click.option(
+    "--ontology", default=None, help="Ontology and shapes folder " + WHERE.format("ontology") + "."
+)
+data_option = click.option("--data", default=None, help="Data folder " + WHERE.format("data") + ".")
+out_option = click.option(
+    "--out",
+    default=None,
+    help="Build output folder [default: ./build, or the installed build with the installed "
+    "ontology and data].",
+)
+queries_option = click.option(
+    "--queries",
+    "queries_dir",
+    default=None,
+    help="Named queries folder " + WHERE.format("queries") + ".",
+)
+sources_option = click.option(
+    "--sources",
+    default=None,
+    help="Folder of source texts to check quotes against [default: ../shared/sources if present].",
+)
 
 
-def paths_from_options(ontology: str, data: str, out: str, sources: str | None) -> Paths:
+def project_from_options(
+    ontology: str | None = None,
+    data: str | None = None,
+    out: str | None = None,
+    sources: str | None = None,
+    queries: str | None = None,
+) -> Project:
     found = Path(sources) if sources else None
     if found is None and DEFAULT_SOURCES.is_dir():
         found = DEFAULT_SOURCES  # the developers' layout: shared/ beside the checkout
-    return Paths(Path(ontology), Path(data), Path(out), found)
+    return locate(ontology, data, queries, out, found)
 
 
-def dataset_files(paths: Paths, datasets: tuple[str, ...]) -> tuple[list[Path], str | None]:
+def dataset_files(project: Project, datasets: tuple[str, ...]) -> tuple[list[Path], str | None]:
     """The given files as they are, else the current build (built if stale) and its id.
 
     When a rebuild fails and a good build exists, the error is printed and the last good
@@ -35,17 +65,4 @@ def dataset_files(paths: Paths, datasets: tuple[str, ...]) -> tuple[list[Path], 
         if missing:
             raise click.UsageError(f"no such dataset file: {', '.join(missing)}")
         return [Path(d) for d in datasets], None
-    result = read_build(paths.out)
-    if is_stale(paths):
-        click.echo("building (no current build, or inputs changed)...", err=True)
-        try:
-            result = build(paths, BuildSettings())
-        except IraqkgError as error:
-            if result is None:
-                raise
-            click.echo(f"error: {error}", err=True)
-            click.echo(
-                f"warning: build failed; using the last good build {result.build_id}", err=True
-            )
-    assert result is not None
-    return [result.dataset_file], result.build_id
+    return project.dataset_files(warn=lambda message: click.echo(message, err=True))

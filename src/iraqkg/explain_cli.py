@@ -11,7 +11,13 @@ import sys
 
 import click
 
-from .cli_inputs import dataset_files, paths_from_options
+from .cli_inputs import (
+    data_option,
+    dataset_files,
+    ontology_option,
+    out_option,
+    project_from_options,
+)
 from .errors import IraqkgError
 from .explain import explain_triple
 
@@ -66,9 +72,9 @@ def render_text(node: dict, prefix: str = "", last: bool = True, root: bool = Tr
 @click.argument("predicate")
 @click.argument("object")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--ontology", default="ontology", show_default=True, help="Ontology folder.")
-@click.option("--data", default="data", show_default=True, help="Data folder.")
-@click.option("--out", default="build", show_default=True, help="Build output folder.")
+@ontology_option
+@data_option
+@out_option
 @click.option("--sources", default=None, help="Source texts for quote checks when building.")
 @click.option("--dataset", default=None, help="Explain over this N-Quads file instead.")
 def explain_command(
@@ -76,9 +82,9 @@ def explain_command(
     predicate: str,
     object: str,
     fmt: str,
-    ontology: str,
-    data: str,
-    out: str,
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
     sources: str | None,
     dataset: str | None,
 ) -> None:
@@ -89,9 +95,9 @@ def explain_command(
     OWL 2 RL rule and axiom applied, down to the statements with source, paragraph, quote
     and time; the validity says when the triple held according to the dated statements.
     """
-    paths = paths_from_options(ontology, data, out, sources)
+    project = project_from_options(ontology, data, out, sources)
     try:
-        [file], _ = dataset_files(paths, (dataset,) if dataset else ())
+        [file], _ = dataset_files(project, (dataset,) if dataset else ())
         explanation = explain_triple(file, subject, predicate, object)
     except ValueError as error:
         raise click.UsageError(str(error)) from None

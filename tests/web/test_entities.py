@@ -223,7 +223,7 @@ def test_index_and_query_page_link_to_entity_pages_and_back(client):
     assert (BADR, "Badr Organization") in index.links()
     entity = _html(client, BADR)
     nav = entity.find("nav", "site")
-    assert ("/sparql", "Query") in nav.links() and ("/id/", "Entities") in nav.links()
+    assert ("/sparql", "Editor") in nav.links() and ("/id/", "Entities") in nav.links()
     query_page = _html(client, "/sparql")
     assert ("/id/", "Entities") in query_page.find("nav", "site").links()
 

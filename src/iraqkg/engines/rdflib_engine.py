@@ -92,7 +92,7 @@ class RdflibEngine:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist)
+        check_query(query, self._allowlist, "rdflib")
         check_graph_iris(default_graph_uris, named_graph_uris)
         parsed = parse_with_rdflib(query, base_iri)
         algebra = CompValue(parsed.algebra.name, **parsed.algebra)

@@ -55,7 +55,18 @@ def create_app(
     each query worker process calls to open its engine, or an Engine to query in-thread.
     ``info``: {"build_id": str | None, "named_queries": [(name, sparql), ...] optional}.
     """
-    from iraqkg.web import entities, explanations, health, sparql, ui
+    from iraqkg.web import (
+        entities,
+        explanations,
+        health,
+        home,
+        network,
+        ontology,
+        reconcile,
+        search,
+        sparql,
+        ui,
+    )
 
     here = Path(__file__).parent
     app = Flask(
@@ -71,7 +82,18 @@ def create_app(
         list(info.get("named_queries", [])),
     )
     app.extensions[EXTENSION] = state
-    for blueprint in (sparql.bp, health.bp, ui.bp, entities.bp, explanations.bp):
+    for blueprint in (
+        sparql.bp,
+        health.bp,
+        ui.bp,
+        entities.bp,
+        explanations.bp,
+        home.bp,
+        search.bp,
+        reconcile.bp,
+        ontology.bp,
+        network.bp,
+    ):
         app.register_blueprint(blueprint)
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)

@@ -18,6 +18,7 @@ from iraqkg.namespaces import ID
 from iraqkg.web.entity_data import entity_index, entity_summary, rdf_twin, sections
 from iraqkg.web.errors import ApiError
 from iraqkg.web.explanations import available, entity_inferences
+from iraqkg.web.network import entity_picture
 from iraqkg.web.pages import HTML_OFFER, error_page, html_response, is_slug, json_response
 from iraqkg.web.pages import negotiate as _negotiate
 
@@ -92,6 +93,7 @@ def entity(slug: str) -> Response:
             entity=summary,
             sections=sections(summary),
             can_explain=available(),
+            neighbourhood=entity_picture(summary["iri"]),
         )
     return json_response(summary)
 

@@ -85,10 +85,12 @@ def json_response(body: Any, status: int = 200) -> Response:
     return response
 
 
-def run_select(query: str) -> list[dict[str, Node]]:
-    """Rows of a SELECT run by the executor (worker pool, timeouts, cache) as rdflib terms."""
+def run_select(query: str, complete: bool = False) -> list[dict[str, Node]]:
+    """Rows of a SELECT run by the executor (worker pool, timeouts, cache) as rdflib terms.
+    ``complete``: every row, not cut at the answer limit (for the app's own queries)."""
     state = current_state()
-    task = Task(query, accept="application/sparql-results+json", max_rows=state.settings.max_rows)
+    cap = None if complete else state.settings.max_rows
+    task = Task(query, accept="application/sparql-results+json", max_rows=cap)
     try:
         reply = state.executor.run(task)
     except Exception as exc:

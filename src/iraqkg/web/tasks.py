@@ -37,7 +37,9 @@ class Reply:
 
 def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> Reply:
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
-    info = check_query(task.query, service_allowlist)
+    # the same parser as the engine's own check (rdflib reads queries differently)
+    parser = "rdflib" if engine.name == "rdflib" else "oxigraph"
+    info = check_query(task.query, service_allowlist, parser)
     chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
     result = engine.query(
         task.query,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, render_template
 
 from iraqkg.namespaces import PREFIXES
 from iraqkg.web.state import current_state
@@ -40,6 +40,4 @@ def query_page(endpoint: str) -> Response:
     return response
 
 
-@bp.get("/")
-def home() -> Response:
-    return redirect(url_for("sparql.endpoint"))  # type: ignore[return-value]
+# GET / is the home page now (``home.py``): it still sends SPARQL clients on to /sparql.

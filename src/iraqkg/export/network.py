@@ -1,0 +1,368 @@
+"""The affiliation network: actors and the ties between them, as a networkx MultiDiGraph.
+
+Read from a built dataset by SPARQL SELECTs (``select`` runs one and returns its rows as
+{variable: rdflib term}), so the same code serves a dataset file (``network_from_file``)
+and the web app's query workers. Nodes are the actors (everything typed ``ikg:Actor``,
+stated or inferred); edges are the ties of ``NETWORK_PREDICATES`` between two actors:
+
+- one edge per **Reported statement** of an asserted tie (``asserted=True``; statement,
+  source, paragraph, time qualifiers), keyed by the statement's id;
+- one edge per **inferred** tie (``inferred=True``; the ``ikg:Inference`` record and rule);
+- one edge per statement the source presents as **Alleged, Claimed, Denied or Disputed**
+  (neither asserted nor inferred; ``status`` says which). They never reach the reasoner.
+
+Every edge carries ``validity``: the ``ikg:validDuring`` intervals the build publishes, as
+ISO 8601 intervals with ``..`` for an unknown bound (``../2020-01-03``), space-separated,
+or ``never``. ``contested`` is true when a source disputes or denies the same tie
+(``CONTESTED_STATUSES``). Attributes are plain strings, numbers and booleans, so GraphML
+and GEXF writers take the graph as it is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from iraqkg.explain import short
+from iraqkg.namespaces import (
+    ASSERTED_GRAPH,
+    IKG,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    PROVENANCE_GRAPH,
+)
+from iraqkg.temporal import as_dates, statement_validity
+
+Select = Callable[[str], Iterable[dict[str, Node]]]
+
+# The ties between actors the network draws, by kind (the predicate's local name). The
+# inverses (hasMember, hasPart, hasLeader, hasArmedWing, hasPoliticalWing) are left out:
+# they repeat an edge the other way round. Events, places, offices and works are not actors.
+AFFILIATION = (
+    "affiliatedWith",
+    "memberOf",
+    "partOf",
+    "foundingFactionOf",
+    "armedWingOf",
+    "politicalWingOf",
+    "leadershipRoleIn",
+    "leaderOf",
+    "commanderOf",
+    "deputyOf",
+    "chiefOfStaffOf",
+    "founderOf",
+)
+RELATIONAL = (
+    "alliedWith",
+    "rivalOf",
+    "alignedWith",
+    "backedBy",
+    "fundedBy",
+    "directedBy",
+    "opposedTo",
+    "splitFrom",
+    "renamedTo",
+    "designatedTerroristBy",
+    "sanctionedBy",
+    "childOf",
+)
+NETWORK_PREDICATES = AFFILIATION + RELATIONAL
+# Ties between actors deliberately not drawn (tests check every tie in the data is one or
+# the other, so a new property forces a decision).
+NOT_DRAWN = (
+    "hasMember",
+    "hasPart",
+    "hasLeader",
+    "hasArmedWing",
+    "hasPoliticalWing",
+    "basedIn",
+)
+# Statuses that mean a source disagrees with a tie. A later explicit contested marker in the
+# data can join here.
+CONTESTED_STATUSES = ("Disputed", "Denied")
+
+_VALUES = " ".join(f"ikg:{name}" for name in NETWORK_PREDICATES)
+_PREFIXES = f"""PREFIX ikg: <{IKG}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+_ACTORS = f"""FILTER EXISTS {{ GRAPH ?ga {{ ?s a ikg:Actor }}
+    FILTER(?ga IN (<{ASSERTED_GRAPH}>, <{INFERRED_GRAPH}>)) }}
+  FILTER EXISTS {{ GRAPH ?gb {{ ?o a ikg:Actor }}
+    FILTER(?gb IN (<{ASSERTED_GRAPH}>, <{INFERRED_GRAPH}>)) }}"""
+_QUALIFIERS = """OPTIONAL { ?st ikg:source ?source } OPTIONAL { ?st ikg:paragraph ?paragraph }
+      OPTIONAL { ?st ikg:start ?start } OPTIONAL { ?st ikg:end ?end }
+      OPTIONAL { ?st ikg:pointInTime ?point } OPTIONAL { ?st ikg:accordingTo ?according }
+      OPTIONAL { ?st ikg:validDuring ?v
+        OPTIONAL { ?v ikg:validFrom ?from } OPTIONAL { ?v ikg:validUntil ?until } }"""
+
+NODES_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?x ?type ?label ?description ?wikidata WHERE {{
+  {{ SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ikg:Actor }}
+      FILTER(?g IN (<{ASSERTED_GRAPH}>, <{INFERRED_GRAPH}>)) }} }}
+  OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?x a ?type }} }}
+  OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?x skos:prefLabel ?label }} }}
+  OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?x ikg:description ?description }} }}
+  OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?x skos:exactMatch ?wikidata }} }}
+}}"""
+)
+ASSERTED_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?s ?p ?o ?st ?source ?paragraph ?start ?end ?point ?according ?v ?from ?until
+WHERE {{
+  VALUES ?p {{ {_VALUES} }}
+  GRAPH <{ASSERTED_GRAPH}> {{ ?s ?p ?o }}
+  {_ACTORS}
+  OPTIONAL {{ GRAPH <{PROVENANCE_GRAPH}> {{
+      ?st a ikg:Statement ; ikg:status ikg:Reported ;
+          ikg:subject ?s ; ikg:predicate ?p ; ikg:object ?o .
+      {_QUALIFIERS} }} }}
+}}"""
+)
+INFERRED_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?s ?p ?o ?record ?rule ?v ?from ?until WHERE {{
+  VALUES ?p {{ {_VALUES} }}
+  GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}
+  {_ACTORS}
+  OPTIONAL {{ GRAPH <{PROVENANCE_GRAPH}> {{
+      ?record a ikg:Inference ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+      OPTIONAL {{ ?record ikg:rule ?rule }}
+      OPTIONAL {{ ?record ikg:validDuring ?v
+        OPTIONAL {{ ?v ikg:validFrom ?from }} OPTIONAL {{ ?v ikg:validUntil ?until }} }} }} }}
+}}"""
+)
+CLAIMS_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?s ?p ?o ?st ?status ?source ?paragraph ?start ?end ?point ?according
+       ?v ?from ?until WHERE {{
+  VALUES ?p {{ {_VALUES} }}
+  GRAPH <{PROVENANCE_GRAPH}> {{
+    ?st a ikg:Statement ; ikg:status ?status ; ikg:subject ?s ; ikg:predicate ?p ;
+        ikg:object ?o .
+    FILTER(?status != ikg:Reported)
+    {_QUALIFIERS} }}
+  {_ACTORS}
+}}"""
+)
+SCHEMA_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?p ?label ?super ?symmetric WHERE {{
+  VALUES ?p {{ {_VALUES} }}
+  OPTIONAL {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p rdfs:label ?label }} }}
+  OPTIONAL {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p rdfs:subPropertyOf ?super }} }}
+  BIND(EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p a owl:SymmetricProperty }} }} AS ?symmetric)
+}}"""
+)
+
+
+@dataclass
+class Network:
+    """The actor graph and what the filters need to know about its edge kinds."""
+
+    graph: nx.MultiDiGraph
+    # kind -> every kind it implies through rdfs:subPropertyOf (itself included).
+    implies: dict[str, frozenset[str]] = field(default_factory=dict)
+    symmetric: frozenset[str] = frozenset()
+    labels: dict[str, str] = field(default_factory=dict)  # kind -> its rdfs:label
+
+
+def local_name(iri: Node | str) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _text(term: Node | None) -> str | None:
+    return None if term is None else str(term)
+
+
+def format_validity(intervals: Iterable[tuple[str | None, str | None]]) -> str:
+    """ISO 8601 intervals, ``..`` for an unknown bound; ``never`` when there are none."""
+    parts = sorted({f"{lo or '..'}/{hi or '..'}" for lo, hi in intervals})
+    return " ".join(parts) if parts else "never"
+
+
+def parse_validity(text: str) -> list[tuple[str | None, str | None]]:
+    """The intervals ``format_validity`` wrote (ISO dates as strings, None when open)."""
+    if text == "never" or not text:
+        return []
+    found = []
+    for part in text.split():
+        lo, _, hi = part.partition("/")
+        found.append((None if lo == ".." else lo, None if hi == ".." else hi))
+    return found
+
+
+def _qualifier_validity(row: dict[str, Node]) -> list[tuple[str | None, str | None]]:
+    """A statement's interval from its time qualifiers (for records without validDuring)."""
+    graph = Graph()
+    record = URIRef("urn:x-statement")
+    for var, qualifier in (("start", IKG.start), ("end", IKG.end), ("point", IKG.pointInTime)):
+        if isinstance(row.get(var), Literal):
+            graph.add((record, qualifier, row[var]))
+    return [
+        (lo.isoformat() if lo else None, hi.isoformat() if hi else None)
+        for lo, hi in as_dates(statement_validity(graph, record))
+    ]
+
+
+def _record_attributes(rows: list[dict[str, Node]]) -> dict[str, object]:
+    """Attributes of one statement record from its rows (one row per validity interval)."""
+    first = rows[0]
+    attrs: dict[str, object] = {"statement": short(first["st"])}
+    if first.get("source") is not None:
+        attrs["document"] = short(first["source"])
+    if first.get("paragraph") is not None:
+        attrs["paragraph"] = int(first["paragraph"])
+    for var, name in (("start", "start"), ("end", "end"), ("point", "point_in_time")):
+        if first.get(var) is not None:
+            attrs[name] = str(first[var])
+    if first.get("according") is not None:
+        attrs["according_to"] = short(first["according"])
+    attrs["validity"] = _validity(rows) if _published(rows) else None
+    if attrs["validity"] is None:  # no ikg:validDuring (a record the build did not date)
+        attrs["validity"] = format_validity(_qualifier_validity(first))
+    return attrs
+
+
+def _published(rows: list[dict[str, Node]]) -> bool:
+    return any(r.get("v") is not None for r in rows)
+
+
+def _validity(rows: list[dict[str, Node]]) -> str:
+    """The published ikg:validDuring intervals of one record (``never`` without any)."""
+    return format_validity(
+        (_text(r.get("from")), _text(r.get("until"))) for r in rows if r.get("v") is not None
+    )
+
+
+def _grouped(rows: Iterable[dict[str, Node]], key: str) -> dict[tuple, list[dict[str, Node]]]:
+    groups: dict[tuple, list[dict[str, Node]]] = defaultdict(list)
+    for row in rows:
+        groups[(row["s"], row["p"], row["o"], row.get(key))].append(row)
+    return groups
+
+
+def build_network(select: Select) -> Network:
+    """The network from a dataset that ``select`` queries (a build: four named graphs)."""
+    graph = nx.MultiDiGraph()
+    nodes: dict[Node, dict[str, object]] = {}
+    types: dict[Node, set[str]] = defaultdict(set)
+    for row in select(NODES_QUERY):
+        x = row["x"]
+        attrs = nodes.setdefault(x, {"iri": str(x)})
+        if row.get("type") is not None:
+            types[x].add(local_name(row["type"]))
+        if row.get("label") is not None:
+            attrs["label"] = str(row["label"])
+        if row.get("description") is not None:
+            attrs["description"] = str(row["description"])
+        wikidata = row.get("wikidata")
+        if wikidata is not None and str(wikidata).startswith("http://www.wikidata.org/entity/"):
+            attrs["wikidata"] = local_name(wikidata)
+    for x in sorted(nodes, key=str):
+        attrs = nodes[x]
+        attrs.setdefault("label", local_name(x))
+        attrs["types"] = " ".join(sorted(types[x])) or "Actor"
+        graph.add_node(short(x), **attrs)
+
+    contested: set[tuple[Node, Node, Node]] = set()
+    claims = _grouped(select(CLAIMS_QUERY), "st")
+    for (s, p, o, _), rows in claims.items():
+        if local_name(rows[0]["status"]) in CONTESTED_STATUSES:
+            contested.add((s, p, o))
+
+    def add(s: Node, p: Node, o: Node, key: str, attrs: dict[str, object]) -> None:
+        attrs.update(kind=local_name(p), predicate=str(p), contested=(s, p, o) in contested)
+        graph.add_edge(short(s), short(o), key=key, **attrs)
+
+    for (s, p, o, st), rows in sorted(_grouped(select(ASSERTED_QUERY), "st").items(), key=_order):
+        if st is None:  # an asserted tie without a statement record: timeless, unsourced
+            attrs: dict[str, object] = {"validity": format_validity([(None, None)])}
+            key = f"asserted {short(s)} {local_name(p)} {short(o)}"
+        else:
+            attrs = _record_attributes(rows)
+            key = str(attrs["statement"])
+        add(s, p, o, key, {"status": "Reported", "asserted": True, "inferred": False, **attrs})
+    for (s, p, o, record), rows in sorted(
+        _grouped(select(INFERRED_QUERY), "record").items(), key=_order
+    ):
+        attrs = {"status": "Inferred", "asserted": False, "inferred": True}
+        if record is not None:
+            attrs["inference"] = str(record)
+            if rows[0].get("rule") is not None:
+                attrs["rule"] = str(rows[0]["rule"])
+        attrs["validity"] = _validity(rows)
+        add(s, p, o, str(attrs.get("inference", f"inferred {short(s)} {short(o)}")), attrs)
+    for (s, p, o, _), rows in sorted(claims.items(), key=_order):
+        attrs = {"status": local_name(rows[0]["status"]), "asserted": False, "inferred": False}
+        attrs.update(_record_attributes(rows))
+        add(s, p, o, str(attrs["statement"]), attrs)
+    return _with_schema(graph, select)
+
+
+def _order(item: tuple[tuple, list]) -> tuple[str, ...]:
+    return tuple(str(t) for t in item[0])
+
+
+def _with_schema(graph: nx.MultiDiGraph, select: Select) -> Network:
+    supers: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    symmetric = set()
+    for row in select(SCHEMA_QUERY):
+        kind = local_name(row["p"])
+        supers[kind].add(kind)
+        if row.get("super") is not None:
+            supers[kind].add(local_name(row["super"]))
+        if row.get("label") is not None:
+            labels[kind] = str(row["label"])
+        if row.get("symmetric") is not None and row["symmetric"].toPython() is True:
+            symmetric.add(kind)
+    implies: dict[str, frozenset[str]] = {}
+    for kind in supers:  # the transitive closure, over a dozen properties
+        seen, todo = set(), [kind]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(supers.get(current, ()))
+        implies[kind] = frozenset(seen)
+    return Network(graph, implies, frozenset(symmetric), labels)
+
+
+def oxigraph_select(files: Iterable[Path]) -> Select:
+    """A ``select`` over dataset files, in an embedded Oxigraph store."""
+    from iraqkg.engines import open_engine
+    from iraqkg.settings import EndpointSettings
+
+    engine = open_engine(EndpointSettings(), list(files))
+
+    def select(query: str) -> list[dict[str, Node]]:
+        result = engine.query(query)
+        return [
+            {v: t for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+
+    return select
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str, mtime_ns: int, size: int) -> Network:
+    return build_network(oxigraph_select([Path(path)]))
+
+
+def network_from_file(dataset: Path) -> Network:
+    """The network of a build's dataset file (cached per file version in this process)."""
+    stat = dataset.stat()
+    return _cached(str(dataset.resolve()), stat.st_mtime_ns, stat.st_size)

@@ -1,0 +1,74 @@
+"""The network for Gephi and spreadsheets: GraphML and GEXF (written by networkx) and CSV.
+
+CSV is two tables: ``nodes.csv`` (id, label, types, description, iri, wikidata) and
+``edges.csv`` (source, target, key and every edge attribute). Gephi imports GEXF and
+GraphML directly and the two CSV files as its nodes and edges tables (the ``id``,
+``source`` and ``target`` columns are named as its spreadsheet import expects).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import BinaryIO
+
+import networkx as nx
+
+NODE_COLUMNS = ("id", "label", "types", "description", "iri", "wikidata")
+EDGE_COLUMNS = (
+    "source",
+    "target",
+    "key",
+    "kind",
+    "predicate",
+    "status",
+    "asserted",
+    "inferred",
+    "contested",
+    "validity",
+    "start",
+    "end",
+    "point_in_time",
+    "statement",
+    "document",
+    "paragraph",
+    "according_to",
+    "inference",
+    "rule",
+)
+
+
+def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
+    nx.write_graphml(graph, out, encoding="utf-8", prettyprint=True)
+
+
+def write_gexf(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
+    # GEXF 1.2: labels from the "label" attribute; networkx writes the rest as attvalues.
+    nx.write_gexf(graph, out, encoding="utf-8", prettyprint=True, version="1.2draft")
+
+
+def nodes_csv(graph: nx.MultiDiGraph) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, NODE_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for node, data in sorted(graph.nodes(data=True)):
+        writer.writerow({"id": node, **data})
+    return buffer.getvalue()
+
+
+def edges_csv(graph: nx.MultiDiGraph) -> str:
+    """One row per edge: ``source`` and ``target`` are its ends (as Gephi reads them)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, EDGE_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        writer.writerow({**data, "source": u, "target": v, "key": key})
+    return buffer.getvalue()
+
+
+def write_edges_csv(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
+    out.write(edges_csv(graph).encode("utf-8"))
+
+
+def write_nodes_csv(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
+    out.write(nodes_csv(graph).encode("utf-8"))

@@ -1,0 +1,189 @@
+"""One open knowledge graph for scripts and notebooks: loaded once, queried many times.
+
+    import iraqkg
+    kg = iraqkg.open()                       # the installed build (or ./ a clone's, built)
+    rows = kg.question("pmf-members")        # a named query: rows as dicts
+    rows.df()                                # a pandas DataFrame
+    kg.query("ASK { id:badr-organization ikg:armedWingOf id:sciri }")   # True
+    kg.explain("id:hadi-al-ameri", "ikg:affiliatedWith", "id:badr-organization")
+    kg.entity("badr-organization")["label"]  # 'Badr Organization'
+
+The store is loaded into memory when the handle is opened, so a query costs the engine's
+time plus the conversion of its rows (bench/api_bench.py measures the overhead). The
+project's prefixes (``id:``, ``ikg:``, ``skos:``...) are declared for every query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from .engines.oxigraph_engine import load_store, syntax_error
+from .engines.policy import check_query
+from .engines.terms import to_rdflib
+from .entities import EntityReader, entity_iri
+from .errors import InputError
+from .namespaces import PREFIXES
+from .project import locate
+from .queries import NamedQuery, load_named_queries
+from .rows import Rows
+from .settings import EndpointSettings
+
+_PREFIX_ITEMS = tuple(PREFIXES.items())
+
+
+class KnowledgeGraph:
+    """A dataset loaded into an embedded pyoxigraph store, with the named queries."""
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        queries: Path | None = None,
+        build_id: str | None = None,
+        settings: EndpointSettings | None = None,
+    ) -> None:
+        self.settings = settings or EndpointSettings()
+        self.files = [Path(f) for f in files]
+        self.build_id = build_id
+        self._store = load_store(self.settings, self.files)
+        self._allowlist = tuple(self.settings.service_allowlist)
+        self.questions: dict[str, NamedQuery] = load_named_queries(queries) if queries else {}
+        self._entities = EntityReader(self._select_terms)
+
+    def __repr__(self) -> str:
+        names = ", ".join(str(f) for f in self.files)
+        return f"<KnowledgeGraph {self.build_id or names}: {len(self.questions)} named queries>"
+
+    def query(self, sparql: str) -> Rows | bool:
+        """Run a SPARQL query: Rows for SELECT (and CONSTRUCT / DESCRIBE, as subject,
+        predicate, object rows with ``.graph()``), a bool for ASK.
+
+        Raises QuerySyntaxError (with line and column) or QueryRefused (an update, or a
+        SERVICE outside the allowlist)."""
+        check_query(sparql, self._allowlist, prefixes=_PREFIX_ITEMS)
+        try:
+            answer = self._store.query(sparql, prefixes=PREFIXES)
+            if isinstance(answer, ox.QueryBoolean):
+                return bool(answer)
+            if isinstance(answer, ox.QuerySolutions):
+                names = [v.value for v in answer.variables]
+                width = range(len(names))
+                return Rows(names, [tuple(s[i] for i in width) for s in answer])
+            triples = [(t.subject, t.predicate, t.object) for t in answer]
+            return GraphRows(["subject", "predicate", "object"], triples)
+        except SyntaxError as exc:
+            raise syntax_error(exc) from None
+
+    def question(self, name: str, **params: Any) -> Rows | bool:
+        """Run the named query ``name`` with its parameters bound: strings are SPARQL terms
+        (``org="id:badr-organization"``, ``date='"2021-11-07"'``); numbers, booleans, dates
+        (``datetime.date(2021, 11, 7)`` is ``"2021-11-07"^^xsd:date``) are converted."""
+        named = self.questions.get(name)
+        if named is None:
+            known = ", ".join(sorted(self.questions)) or "none"
+            raise InputError(f"no named query {name!r} (known: {known})")
+        return self.query(named.bind({k: _sparql_value(v) for k, v in params.items()}))
+
+    def explain(self, subject: str | Node, predicate: str | Node, object: str | Node) -> dict:
+        """How ``subject predicate object`` follows, down to the quoted statements, and when
+        it held: the tree ``iraqkg explain`` prints (see ``iraqkg.explain``)."""
+        from .explain import explain_triple
+
+        if len(self.files) != 1:
+            raise InputError("explanations need one build's dataset file")
+        return explain_triple(self.files[0], subject, predicate, object)
+
+    def entity(self, name: str) -> dict[str, Any] | None:
+        """What the dataset says about an entity (``badr-organization``, ``id:...`` or an
+        IRI): labels, types, statements with their sources and quotes, relations; the data
+        of its page at ``/id/<name>``. None when the dataset does not know it."""
+        return self._entities.summary(entity_iri(name))
+
+    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Entities whose labels match ``text`` (``iraqkg.search``), best first."""
+        try:
+            from . import search as search_module
+        except ImportError:
+            raise InputError("search is not available in this version of iraqkg") from None
+        return search_module.search(self, text, limit=limit)
+
+    def _select_terms(self, sparql: str) -> list[dict[str, Node]]:
+        """A SELECT's rows as rdflib terms, unbound variables left out (EntityReader's form)."""
+        rows = self.query(sparql)
+        assert isinstance(rows, Rows)
+        return [
+            {name: to_rdflib(term) for name, term in zip(rows.variables, row, strict=True) if term}
+            for row in rows.oxigraph
+        ]
+
+    def close(self) -> None:
+        self._store = None  # type: ignore[assignment]
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class GraphRows(Rows):
+    """The triples of a CONSTRUCT or DESCRIBE, as rows; ``.graph()`` gives an rdflib Graph."""
+
+    def graph(self) -> Graph:
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        graph.addN((s, p, o, graph) for s, p, o in self.terms)  # type: ignore[misc]
+        return graph
+
+
+def _sparql_value(value: Any) -> str:
+    """A Python value as a named query parameter (strings are taken as SPARQL terms)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return f'"{value.isoformat()}"^^xsd:dateTime'
+    if isinstance(value, dt.date):
+        return f'"{value.isoformat()}"^^xsd:date'
+    return str(value)
+
+
+def open_graph(
+    path: str | Path | None = None, settings: EndpointSettings | None = None
+) -> KnowledgeGraph:
+    """Open a knowledge graph: ``path`` is a dataset file (.nq, .trig, ...), a build folder
+    (with CURRENT), a build (with dataset.nq) or a clone / project folder (with ontology/ and
+    data/: built first if needed); without one, the working directory's clone if it is
+    one, else the installed package's build."""
+    if path is None:
+        project = locate()
+        files, build_id = project.dataset_files()
+        return KnowledgeGraph(files, project.queries, build_id, settings)
+    path = Path(path)
+    default_queries = locate().queries
+    if path.is_file():
+        return KnowledgeGraph([path], default_queries, None, settings)
+    if (path / "dataset.nq").is_file():
+        return KnowledgeGraph([path / "dataset.nq"], default_queries, path.name, settings)
+    if (path / "CURRENT").is_file():
+        from .build import read_build
+
+        found = read_build(path)
+        if found is None:
+            raise InputError(f"{path}: CURRENT names no complete build")
+        return KnowledgeGraph([found.dataset_file], default_queries, found.build_id, settings)
+    if (path / "ontology").is_dir() and (path / "data").is_dir():
+        project = locate(cwd=path)
+        files, build_id = project.dataset_files()
+        return KnowledgeGraph(files, project.queries, build_id, settings)
+    raise InputError(
+        f"{path}: not a dataset file, a build, a build folder or a folder with ontology/ and data/"
+    )
