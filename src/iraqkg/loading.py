@@ -55,16 +55,17 @@ logging.getLogger("rdflib.term").addFilter(_IllTypedLogFilter())
 
 @dataclass
 class LoadedFiles:
-    """The triples of a folder, merged, and which file each subject was written in."""
+    """The triples of a folder, merged, and which file each subject was written in
+    (``graph`` is None once the build has made it the provenance view)."""
 
-    graph: Graph
+    graph: Graph | None
     files: list[Path]
     origin: dict = field(default_factory=dict)  # subject -> first file that describes it
     # Literals that are not what their datatype says: contract violations with file:line.
     problems: list[Violation] = field(default_factory=list)
     iris: set = field(default_factory=set)  # every distinct IRI in the files
     locations: Locations = field(default_factory=Locations)
-    _parents: dict | None = None
+    parents: dict = field(default_factory=dict)  # blank node -> subject it hangs from
 
     def where(self, node) -> str:
         """``file:line`` where the node is first described (``file`` if the line is unclear);
@@ -94,21 +95,15 @@ class LoadedFiles:
 
     def root(self, node):
         """The named subject a blank node is nested in (itself when none)."""
-        if not isinstance(node, BNode):
-            return node
-        if self._parents is None:  # one pass, only when a blank node must be placed
-            self._parents = {}
-            for s, _, o in self.graph:
-                if isinstance(o, BNode) and o is not s:
-                    self._parents.setdefault(o, s)
+        parents = self.parents
         seen = set()
         chain = []
-        while isinstance(node, BNode) and node in self._parents and node not in seen:
+        while isinstance(node, BNode) and node in parents and node not in seen:
             seen.add(node)
             chain.append(node)
-            node = self._parents[node]
+            node = parents[node]
         for nested in chain:  # memoised: deep nesting is placed in linear time
-            self._parents[nested] = node
+            parents[nested] = node
         return node
 
 
@@ -148,13 +143,14 @@ class _Terms:
         self._cache: dict = {}
         self.settings = settings or BuildSettings()
         self.problems: list[Violation] = []
+        self.parents: dict = {}  # blank node -> the subject it is the object of (first seen)
 
     def iris(self) -> set:
         return {node for node in self._cache.values() if isinstance(node, URIRef)}
 
     def triples(self, quads, path: Path, data: bytes) -> Iterator[tuple]:
         """The quads of one file as rdflib triples."""
-        cache, blank = self._cache, {}
+        cache, blank, parents = self._cache, {}, self.parents
         limit = self.settings.max_literal_bytes
         for quad in quads:
             triple = []
@@ -165,6 +161,8 @@ class _Terms:
                         node = blank.get(term.value)
                         if node is None:
                             node = blank[term.value] = BNode()
+                        if len(triple) == 2:  # an object: remember what it hangs from
+                            parents.setdefault(node, triple[0])
                         triple.append(node)
                         continue
                     if isinstance(term, ox.Literal):
@@ -309,7 +307,7 @@ def read_folder_files(files: list[Path], settings: BuildSettings | None = None) 
         for triple in read_triples(path, terms):
             add(triple)
             remember(triple[0], path)
-    return LoadedFiles(merged, files, origin, terms.problems, terms.iris())
+    return LoadedFiles(merged, files, origin, terms.problems, terms.iris(), parents=terms.parents)
 
 
 def load_folder(folder: Path, settings: BuildSettings | None = None) -> LoadedFiles:

@@ -56,10 +56,25 @@ def write_graphs(
     spell = _Spelling()
     counts = {}
     for iri, sources in graphs.items():
-        name = f"<{iri}> .\n"
-        rows = (f"{spell(s)} {spell(p)} {spell(o)} {name}" for s, p, o in chain(*sources))
+        name = f" <{iri}> .\n"
+        rows = chain.from_iterable(_rows(source, spell, name) for source in sources)
         counts[iri] = _write_sorted(handle, rows, spill, chunk)
     return counts
+
+
+def _rows(source: Iterable, spell: _Spelling, name: str) -> Iterator[str]:
+    by_subject = getattr(getattr(source, "store", None), "by_subject", None)
+    if by_subject is None:
+        for s, p, o in source:
+            yield f"{spell(s)} {spell(p)} {spell(o)}{name}"
+        return
+    # The compact store's own index: each subject and predicate spelled once per group.
+    for s, predicates in by_subject():
+        subject = spell(s) + " "
+        for p, objects in predicates:
+            head = subject + spell(p) + " "
+            for o in objects:
+                yield head + spell(o) + name
 
 
 def _write_sorted(handle: IO[str], rows: Iterator[str], spill: Path, chunk: int) -> int:

@@ -147,5 +147,14 @@ class CompactStore(SimpleMemory):
                 for obj in _each(value):
                     yield (subj, pred, obj)
 
+    def by_subject(self) -> Iterator[tuple]:
+        """(subject, [(predicate, objects), ...]) for every subject: the index as it is."""
+        for s, by_predicate in self._spo.items():
+            yield s, [(p, _each(value)) for p, value in by_predicate.items()]
+
+    def subjects_list(self) -> list:
+        """Every distinct subject (a snapshot: the graph may change while it is read)."""
+        return list(self._spo)
+
     def __len__(self, context=None) -> int:
         return self._count
