@@ -20,7 +20,7 @@ from typing import IO
 from rdflib import Literal
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
-CHUNK_ROWS = 500_000  # rows sorted in memory at once (about 100 MB)
+CHUNK_ROWS = 200_000  # rows sorted in memory at once (about 40 MB)
 _CACHE_TERMS = 400_000  # spellings kept (an IRI recurs in thousands of rows)
 
 
