@@ -92,8 +92,8 @@ def _pipeline(data: str, out: str, references: bool, queue) -> None:
     sources = SOURCES if SOURCES.is_dir() else None
     paths = Paths(REPO / "ontology", Path(data), Path(out), sources)
     stages, cpu = Stages(), Stages()
-    stages.seconds.update(parse=0.0, derive=0.0, validate=0.0)
-    cpu.seconds.update(parse=0.0, derive=0.0, validate=0.0, reason=0.0, write=0.0)
+    for timing in (stages, cpu):
+        timing.seconds.update(parse=0.0, derive=0.0, validate=0.0, reason=0.0, write=0.0)
     baseline = _rss_mb()
 
     class both:  # wall and CPU seconds of one stage
@@ -121,6 +121,7 @@ def _pipeline(data: str, out: str, references: bool, queue) -> None:
             violations += view_violations(inputs, views, paths, BuildSettings())
         with both("reason"):
             reasoning = reason(inputs.ontology, views.asserted)
+        Path(out).mkdir(parents=True, exist_ok=True)
         if references:  # owlrl and reasonable read the reasoning input from a file
             reasoning_input = Graph()
             reasoning_input += inputs.ontology
@@ -389,6 +390,14 @@ def _per_statement(row: dict) -> tuple[float, float]:
     return 1000 * b["total_cpu_seconds"] / b["statements"], memory / b["statements"]
 
 
+def _marginal(before: dict, row: dict) -> tuple[float, float]:
+    """(CPU ms, peak KiB) per statement added from ``before`` to ``row``."""
+    a, b = before["build"], row["build"]
+    added = b["statements"] - a["statements"]
+    cpu = 1000 * (b["total_cpu_seconds"] - a["total_cpu_seconds"]) / added
+    return cpu, (b["peak_rss_mb"] - a["peak_rss_mb"]) * 1024 / added
+
+
 def scale_markdown(results: dict) -> str:
     """Cost per statement, memory and serve start-up from the seed up (the growth table)."""
     built = [r for r in results["rows"] if "peak_rss_mb" in r.get("build", {})]
@@ -433,15 +442,27 @@ def scale_markdown(results: dict) -> str:
         for row in built:
             ms, kib = _per_statement(row)
             lines.append(f"| {row['scale']}x | {ms / base_ms:.2f}x | {kib / base_kib:.2f}x |")
-        last = built[-1]
-        ms, kib = _per_statement(last)
-        statements = last["build"]["statements"] * 1000 / last["scale"]
-        gib = kib * statements / 1024**2 + last["build"]["baseline_rss_mb"] / 1024
         lines += [
             "",
-            f"Extrapolated from {last['scale']}x to 1000x ({statements:,.0f} statements) at "
-            f"the cost per statement measured there: {ms * statements / 1000:,.0f} CPU "
-            f"seconds and {gib:,.1f} GiB peak.",
+            "Marginal cost of a statement between consecutive scales (what each added "
+            "statement costs, without the fixed cost of the ontology and the process):",
+            "",
+            "| from | to | CPU ms per added statement | peak KiB per added statement |",
+            "|---|---|---|---|",
+        ]
+        for before, row in zip(built, built[1:], strict=False):
+            ms, kib = _marginal(before, row)
+            lines.append(f"| {before['scale']}x | {row['scale']}x | {ms:.3f} | {kib:.2f} |")
+        last = built[-1]
+        statements = last["build"]["statements"] * 1000 / last["scale"]
+        ms, kib = _marginal(built[-2], last) if len(built) > 1 else _per_statement(last)
+        added = statements - last["build"]["statements"]
+        cpu = last["build"]["total_cpu_seconds"] + ms * added / 1000
+        gib = (last["build"]["peak_rss_mb"] * 1024 + kib * added) / 1024**2
+        lines += [
+            "",
+            f"Extrapolated to 1000x ({statements:,.0f} statements) from {last['scale']}x at the "
+            f"last marginal cost: about {cpu:,.0f} CPU seconds and {gib:,.1f} GiB peak.",
         ]
     return "\n".join(lines) + "\n"
 
