@@ -126,7 +126,9 @@ def _pipeline(data: str, out: str, references: bool, queue) -> None:
             reasoning_input = Graph()
             reasoning_input += inputs.ontology
             reasoning_input += views.asserted
-            reasoning_input.serialize(Path(out) / "reasoning-input.nt", format="nt")
+            reasoning_input.serialize(
+                Path(out) / "reasoning-input.nt", format="nt", encoding="utf-8"
+            )
         started = time.process_time()
         graphs = dataset(inputs, views, reasoning)
         result = _write(Path(out), "bench", graphs, Stages(), BuildSettings(keep_builds=0))
