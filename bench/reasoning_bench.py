@@ -81,11 +81,11 @@ def _pipeline(data: str, out: str, references: bool, queue) -> None:
         Stages,
         _write,
         authored_violations,
-        dataset,
         load_inputs,
+        reasoned,
         view_violations,
     )
-    from iraqkg.reasoning import paused_gc, reason
+    from iraqkg.reasoning import paused_gc
     from iraqkg.settings import BuildSettings, Paths
     from iraqkg.statements import derive, statements
 
@@ -120,7 +120,7 @@ def _pipeline(data: str, out: str, references: bool, queue) -> None:
         with both("validate"):
             violations += view_violations(inputs, views, paths, BuildSettings())
         with both("reason"):
-            reasoning = reason(inputs.ontology, views.asserted)
+            graphs = reasoned(inputs, views)
         Path(out).mkdir(parents=True, exist_ok=True)
         if references:  # owlrl and reasonable read the reasoning input from a file
             reasoning_input = Graph()
@@ -130,7 +130,6 @@ def _pipeline(data: str, out: str, references: bool, queue) -> None:
                 Path(out) / "reasoning-input.nt", format="nt", encoding="utf-8"
             )
         started = time.process_time()
-        graphs = dataset(inputs, views, reasoning)
         result = _write(Path(out), "bench", graphs, Stages(), BuildSettings(keep_builds=0))
         cpu.seconds["write"] = time.process_time() - started
         stages.seconds["write"] = result.seconds["write"]
@@ -140,8 +139,7 @@ def _pipeline(data: str, out: str, references: bool, queue) -> None:
         {
             "statements": count,
             "asserted_triples": len(views.asserted),
-            "inferred_triples": len(reasoning.inferred),
-            "engine": reasoning.engine,
+            "inferred_triples": result.triples["inferred"],
             "violations": len(violations),
             "seconds": seconds,
             "cpu_seconds": {k: round(v, 3) for k, v in cpu.seconds.items()},

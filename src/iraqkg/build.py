@@ -3,7 +3,7 @@
 Output layout (``out`` defaults to ``build/``)::
 
     build/CURRENT                 id of the last good build (replaced atomically)
-    build/<id>/dataset.nq         the whole dataset: four named graphs, N-Quads
+    build/<id>/dataset.nq         the whole dataset: five named graphs, N-Quads
     build/<id>/manifest.json      counts, timings, inputs
 
 A build that fails at any stage writes nothing that ``CURRENT`` points to, so the
@@ -27,21 +27,25 @@ from pathlib import Path
 
 from rdflib import RDF, Graph
 
-from . import __version__
+from . import __version__, periods
+from .contest import contest_marks, contested_view, find_contests, set_aside
 from .errors import InputError, ValidationFailed, Violation
-from .inferences import inference_records
-from .loading import LoadedFiles, load_folder, rdf_files, read_folder_files
+from .inferences import aside_intervals, contested_records, inference_records
+from .loading import LoadedFiles, load_folder, new_graph, rdf_files, read_folder_files
 from .namespaces import (
     ASSERTED_GRAPH,
+    CONTESTED_GRAPH,
     IKG,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
 )
 from .nquads import write_graphs
-from .reasoning import Reasoning, paused_gc, reason
+from .quantities import amount_violations
+from .reasoning import paused_gc, reason
 from .settings import BuildSettings, Paths
 from .statements import Views, derive
+from .temporal import time_context
 from .validation import (
     authoring_violations,
     quote_violations,
@@ -139,7 +143,9 @@ def authored_violations(inputs: Inputs) -> list[Violation]:
     found = undeclared_terms(
         data.graph, data.iris, inputs.ontology, data.where, data.describe, data.term_where
     )
-    return found + authoring_violations(data.graph, data.where, data.describe)
+    found += authoring_violations(data.graph, data.where, data.describe)
+    found += periods.violations(data.graph, data.where)
+    return found + amount_violations(data.graph, inputs.ontology, data.where)
 
 
 def view_violations(
@@ -188,19 +194,39 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
     with paused_gc():
         inputs, views, stages = validate(paths, settings)
         with stages.timed("reason"):
-            reasoning = reason(inputs.ontology, views.asserted)
-        return _write(paths.out, build_id, dataset(inputs, views, reasoning), stages, settings)
+            sources = reasoned(inputs, views)
+        return _write(paths.out, build_id, sources, stages, settings)
 
 
-def dataset(inputs: Inputs, views: Views, reasoning: Reasoning) -> dict[str, list[Iterable]]:
-    """The four named graphs, each as the triple sources written into it. The inference
-    records (how and when each inferred relation holds, for explanations and time slicing)
-    are written as they are made: held in a graph they were a third of the build's memory."""
+def reasoned(inputs: Inputs, views: Views) -> dict[str, list[Iterable]]:
+    """Reason over the validated views (what a source contradicts is set aside first) and
+    give the five named graphs, each as the triple sources written into it. The records
+    (how and when each inferred relation holds, for explanations and time slicing; which
+    statement contests which) are written as they are made: held in the provenance graph
+    they were a third of the build's memory at 1000x."""
+    provenance = views.provenance
+    context = time_context(provenance, views.asserted)
+    # What a source contradicts leaves the asserted graph before reasoning.
+    contests = find_contests(inputs.ontology, provenance, context)
+    aside = set_aside(views, contests)
+    reasoning = reason(inputs.ontology, views.asserted)
+    contested = new_graph()
+    if contests:
+        view = contested_view(inputs.ontology, views.asserted, aside, contests, reasoning)
+        contested.addN((*t, contested) for t in view.graph_triples())
+        records = contested_records(view, views, context)
+        contested.addN((*t, contested) for t in records)
     return {
         ONTOLOGY_GRAPH: [inputs.ontology],
         ASSERTED_GRAPH: [views.asserted],
         INFERRED_GRAPH: [reasoning.inferred],
-        PROVENANCE_GRAPH: [views.provenance, inference_records(reasoning, views)],
+        PROVENANCE_GRAPH: [
+            provenance,
+            inference_records(reasoning, views, context),
+            contest_marks(contests),
+            aside_intervals(aside, context),
+        ],
+        CONTESTED_GRAPH: [contested],
     }
 
 

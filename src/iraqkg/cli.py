@@ -27,7 +27,8 @@ from .cli_inputs import (
 )
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
-from .queries import load_named_queries
+from .link_cli import link_command
+from .queries import BoundQuery, load_named_queries
 from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
 
@@ -119,7 +120,7 @@ def build(
     max_file_bytes: int,
     max_literal_bytes: int,
 ) -> None:
-    """Validate, reason and write the dataset (N-Quads, four named graphs) to OUT."""
+    """Validate, reason and write the dataset (N-Quads, five named graphs) to OUT."""
     project = project_from_options(ontology, data, out, sources)
     if project.packaged_build and out is None:
         # The installed build is read-only: building the installed data goes to ./build.
@@ -137,6 +138,23 @@ def build(
     click.echo("seconds:  " + ", ".join(f"{s} {t:.3f}" for s, t in result.seconds.items()))
 
 
+def _routes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """--service-rewrite IRI=URL values as (IRI, URL) pairs (a usage error otherwise)."""
+    from .engines.services import parse_route
+
+    try:
+        return tuple(parse_route(v) for v in values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _endpoint_settings(**values) -> EndpointSettings:
+    try:
+        return EndpointSettings(**values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
@@ -149,6 +167,14 @@ def build(
 @out_option
 @sources_option
 @click.option("--dataset", "datasets", multiple=True, help="Query these RDF files instead.")
+@click.option(
+    "--service-rewrite",
+    "service_rewrite",
+    multiple=True,
+    metavar="IRI=URL",
+    help="Call URL where a SERVICE clause names IRI (an allowlisted endpoint; repeatable), "
+    "e.g. a Wikidata mirror.",
+)
 def query(
     query: str,
     fmt: str,
@@ -159,23 +185,28 @@ def query(
     out: str | None,
     sources: str | None,
     datasets: tuple[str, ...],
+    service_rewrite: tuple[str, ...],
 ) -> None:
     """Run QUERY (a named query, a .rq file, or - for stdin) on the current build."""
     from .engines import open_engine
 
     project = project_from_options(ontology, data, out, sources, queries_dir)
-    text = _query_text(query, params, project.queries)
+    bound = _query_text(query, params, project.queries)
+    settings = _endpoint_settings(service_rewrite=_routes(service_rewrite))
     try:
         files, _ = dataset_files(project, datasets)
-        engine = open_engine(EndpointSettings(), files)
+        engine = open_engine(settings, files)
         try:
-            result = engine.query(text)
+            result = engine.query(bound.text, bindings=bound.as_dict())
         finally:
             engine.close()
     except IraqkgError as error:
         _fail(error)
     except Exception as error:  # the engine's query errors carry the parser's message
         click.echo(f"error: {error}", err=True)
+        detail = getattr(error, "detail", None)
+        if detail:  # the one-line summary first, then what the parser said
+            click.echo(f"  the parser's error: {detail}", err=True)
         sys.exit(EXIT_USAGE)
     if result.kind == "select":
         click.echo(render(result.variables, result.rows, fmt), nl=False)
@@ -185,24 +216,27 @@ def query(
         click.echo(result.serialize("text/turtle").decode("utf-8"), nl=False)
 
 
-def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> str:
+def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> BoundQuery:
+    """The query to run and its parameters, read as terms (bound by the engine)."""
     values = {}
     for param in params:
         name, sep, value = param.partition("=")
         if not sep:
             raise click.UsageError(f"--param takes NAME=VALUE, got {param!r}")
         values[name.strip()] = value
-    if query == "-":
-        return sys.stdin.read()
     named = load_named_queries(queries_dir)
     if query in named:
         try:
             return named[query].bind(values)
         except IraqkgError as error:
             raise click.UsageError(str(error)) from None
+    if values:
+        raise click.UsageError("--param is for named queries only")
+    if query == "-":
+        return BoundQuery(sys.stdin.read())
     path = Path(query)
     if path.is_file():
-        return path.read_text(encoding="utf-8")
+        return BoundQuery(path.read_text(encoding="utf-8"))
     raise click.UsageError(f"{query!r} is neither a named query in {queries_dir} nor a file")
 
 
@@ -249,6 +283,8 @@ def list_queries(queries_dir: str | None) -> None:
         sys.exit(EXIT_USAGE)
     for name, named in named_queries.items():
         params = f"  [params: {', '.join(named.parameters)}]" if named.parameters else ""
+        if named.services:
+            params += f"  [calls: {', '.join(named.services)}]"
         click.echo(f"{name}: {named.title}{params}\n    {named.question}")
 
 
@@ -285,13 +321,21 @@ def list_queries(queries_dir: str | None) -> None:
     default=EndpointSettings.max_rows,
     show_default=True,
     type=int,
-    help="Most rows or triples in one answer (more are cut, with X-Iraqkg-Truncated).",
+    help="Most rows or triples in one answer (a larger answer is an error: 422).",
 )
 @click.option(
     "--allow-service",
     "allow_service",
     multiple=True,
     help="An endpoint SERVICE may call (repeatable) [default: the Wikidata Query Service].",
+)
+@click.option(
+    "--service-rewrite",
+    "service_rewrite",
+    multiple=True,
+    metavar="IRI=URL",
+    help="Call URL where a SERVICE clause names IRI (an allowlisted endpoint; repeatable), "
+    "e.g. a Wikidata mirror.",
 )
 @click.option(
     "--cors-origin",
@@ -325,6 +369,7 @@ def serve(
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
+    service_rewrite: tuple[str, ...],
     cors_origins: tuple[str, ...],
     datasets: tuple[str, ...],
     get_path: str | None,
@@ -341,6 +386,8 @@ def serve(
         extra = {}
         if allow_service:
             extra["service_allowlist"] = tuple(allow_service)
+        if service_rewrite:
+            extra["service_rewrite"] = _routes(service_rewrite)
         if cors_origins:
             extra["cors_origins"] = () if cors_origins == ("none",) else tuple(cors_origins)
         settings = EndpointSettings(
@@ -363,7 +410,7 @@ def serve(
         _fail(error)
     info = {
         "build_id": build_id,
-        "named_queries": [(n, q.text) for n, q in named.items()],
+        "questions": named,
         "dataset_files": [str(f) for f in files],
     }
     if get_path is not None:
@@ -380,6 +427,7 @@ def serve(
 
 
 main.add_command(explain_command)
+main.add_command(link_command)
 main.add_command(export_command)
 
 

@@ -48,6 +48,26 @@ class BuildSettings:
 
 
 @dataclass(frozen=True)
+class LinkSettings:
+    """How ``iraqkg link`` reconciles entities against a Wikidata dump."""
+
+    # Lowest score (0..100) a candidate needs to be listed.
+    threshold: float = 85.0
+    # Candidates kept per entity (1..100).
+    top: int = 5
+    # Languages preferred when two names score the same (all languages are compared).
+    languages: tuple[str, ...] = ("en", "ar")
+    # Skip, unparsed, dump lines whose labels share no word with any name of ours.
+    prefilter: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.threshold <= 100:
+            raise ValueError(f"setting threshold={self.threshold} is outside 0..100")
+        if not 1 <= self.top <= 100:
+            raise ValueError(f"setting top={self.top} is outside 1..100")
+
+
+@dataclass(frozen=True)
 class EndpointSettings:
     """The SPARQL endpoint's behaviour and limits (documented in the README)."""
 
@@ -61,8 +81,9 @@ class EndpointSettings:
     graph_store: str | None = None
     # Seconds before a query is stopped (1..300).
     query_timeout: float = 10.0
-    # Most result rows returned for one SELECT (1..1_000_000).
-    max_rows: int = 10_000
+    # Most rows (SELECT) or triples (CONSTRUCT / DESCRIBE) in one answer (1..1_000_000); an
+    # answer over it is an error (422), never cut. The default holds the whole dataset.
+    max_rows: int = 100_000
     # Largest request body accepted, in bytes (1 KiB..16 MiB).
     max_request_bytes: int = 1_000_000
     # Query worker processes (1..16); a worker that times out is killed and replaced.
@@ -79,6 +100,10 @@ class EndpointSettings:
     cors_origins: tuple[str, ...] = ("*",)
     # Endpoints a SERVICE clause may call; anything else is refused before any fetch.
     service_allowlist: tuple[str, ...] = field(default=(WIKIDATA_QUERY_SERVICE,))
+    # (SERVICE IRI, URL) pairs: a SERVICE clause naming the IRI calls the URL instead (a
+    # Wikidata mirror, a local test server). The IRI must be on the allowlist, which is
+    # checked against the query as written; clients cannot name the URL itself.
+    service_rewrite: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         limits = {
@@ -99,3 +124,6 @@ class EndpointSettings:
             raise ValueError(f"setting engine={self.engine!r}: use oxigraph, rdflib or remote")
         if self.engine == "remote" and not self.endpoint:
             raise ValueError("setting engine=remote needs endpoint=URL")
+        from iraqkg.engines.services import check_routes  # the rule lives with the routing
+
+        check_routes(self.service_rewrite, self.service_allowlist)
