@@ -41,6 +41,37 @@ def _fail(error: IraqkgError) -> None:
     sys.exit(error.exit_code)
 
 
+limit_options = [
+    click.option(
+        "--max-file-bytes",
+        type=int,
+        default=BuildSettings.max_file_bytes,
+        show_default=True,
+        help="Largest data or ontology file read.",
+    ),
+    click.option(
+        "--max-literal-bytes",
+        type=int,
+        default=BuildSettings.max_literal_bytes,
+        show_default=True,
+        help="Longest literal (UTF-8 bytes) in a data file.",
+    ),
+]
+
+
+def _limits(command):
+    for option in reversed(limit_options):
+        command = option(command)
+    return command
+
+
+def _build_settings(max_file_bytes: int, max_literal_bytes: int) -> BuildSettings:
+    try:
+        return BuildSettings(max_file_bytes=max_file_bytes, max_literal_bytes=max_literal_bytes)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "IRAQKG"}
 )
@@ -56,11 +87,15 @@ def main() -> None:
 @ontology_option
 @data_option
 @sources_option
-def validate(ontology: str, data: str, sources: str | None) -> None:
+@_limits
+def validate(
+    ontology: str, data: str, sources: str | None, max_file_bytes: int, max_literal_bytes: int
+) -> None:
     """Parse and check the data contract without building."""
     paths = project_from_options(ontology, data, None, sources).paths
+    settings = _build_settings(max_file_bytes, max_literal_bytes)
     try:
-        inputs, views, stages = run_validate(paths)
+        inputs, views, stages = run_validate(paths, settings)
     except IraqkgError as error:
         _fail(error)
     quotes = (
@@ -78,8 +113,15 @@ def validate(ontology: str, data: str, sources: str | None) -> None:
 @out_option
 @sources_option
 @click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
+@_limits
 def build(
-    ontology: str | None, data: str | None, out: str | None, sources: str | None, force: bool
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
+    sources: str | None,
+    force: bool,
+    max_file_bytes: int,
+    max_literal_bytes: int,
 ) -> None:
     """Validate, reason and write the dataset (N-Quads, five named graphs) to OUT."""
     project = project_from_options(ontology, data, out, sources)
@@ -87,8 +129,9 @@ def build(
         # The installed build is read-only: building the installed data goes to ./build.
         project = project_from_options(ontology, data, "build", sources)
     paths = project.paths
+    settings = _build_settings(max_file_bytes, max_literal_bytes)
     try:
-        result = run_build(paths, BuildSettings(), force=force)
+        result = run_build(paths, settings, force=force)
     except IraqkgError as error:
         _fail(error)
     verb = "unchanged" if result.reused else "built"

@@ -31,6 +31,20 @@ class BuildSettings:
     keep_builds: int = 3
     # Check every quote against the source texts when ``Paths.sources`` is set.
     check_quotes: bool = True
+    # Largest data or ontology file read, in bytes (1 KiB..4 GiB): a larger one is refused.
+    max_file_bytes: int = 256 * 1024 * 1024
+    # Longest literal, in UTF-8 bytes (64..16 MiB): quotes are at most 25 words.
+    max_literal_bytes: int = 64 * 1024
+
+    def __post_init__(self) -> None:
+        limits = {
+            "max_file_bytes": (1024, 4 * 1024**3),
+            "max_literal_bytes": (64, 16 * 1024 * 1024),  # pyoxigraph's own token limit
+        }
+        for name, (low, high) in limits.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"setting {name}={value} is outside {low}..{high}")
 
 
 @dataclass(frozen=True)
