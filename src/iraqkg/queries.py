@@ -29,6 +29,7 @@ _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.+?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*))?$")
 _DEFAULT = re.compile(r"\[default:\s*([^\]]+?)\s*\]\s*$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+_SUBSELECT = re.compile(r"\s*SELECT\b", re.I)
 # What a bound value may be: an IRI, a prefixed name, a number, or a quoted literal with
 # an optional language tag or datatype. Anything else is refused, so binding cannot inject.
 _VALUE = re.compile(
@@ -77,11 +78,17 @@ class NamedQuery:
             raise InputError(f"query {self.name} has no WHERE clause to bind parameters in")
         edits = [(where.end(), where.end(), "\n  " + "\n  ".join(blocks))]
         for clause in service_clauses(self.text):
-            inner = [
+            inner = " ".join(
                 f"VALUES ?{n} {{ {v.strip()} }}" for n, v in values.items() if n in clause.variables
-            ]
-            if inner:
-                edits.append((clause.group_start, clause.group_start, " " + " ".join(inner)))
+            )
+            if not inner:
+                continue
+            if _SUBSELECT.match(self.text, clause.group_start):
+                # A sub-select must stand alone in its braces: wrap it in a group of its own.
+                edits.append((clause.group_start, clause.group_start, f" {inner} {{"))
+                edits.append((clause.group_end, clause.group_end, "} "))
+            else:
+                edits.append((clause.group_start, clause.group_start, " " + inner))
         return splice(self.text, edits)
 
 

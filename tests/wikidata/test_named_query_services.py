@@ -61,3 +61,17 @@ def test_iraqkg_queries_says_which_queries_call_a_service():
     lines = [line for line in outcome.output.splitlines() if not line.startswith(" ")]
     calling = {line.split(":", 1)[0] for line in lines if "[calls: " in line}
     assert calling == {"wikidata-facts", "wikidata-memberships"}
+
+
+def test_a_sub_select_in_a_service_group_gets_its_own_braces(tmp_path):
+    path = tmp_path / "sub.rq"
+    path.write_text(
+        "# title: t\n# param: item = an item\n"
+        "SELECT * WHERE { ?e <http://e/link> ?item .\n"
+        "  SERVICE <http://remote/sparql> { SELECT ?item ?x WHERE { ?item <http://e/p> ?x } }\n}\n",
+        encoding="utf-8",
+    )
+    text = parse_named_query(path).bind({"item": "<http://e/Q1>"})
+    prepareQuery(text)  # a VALUES beside a bare sub-select would not parse
+    clause = service_clauses(text)[0]
+    assert "VALUES ?item { <http://e/Q1> }" in text[clause.group_start : clause.group_end]
