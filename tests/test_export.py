@@ -43,6 +43,7 @@ ACTOR = (
 VALUES = "VALUES ?p { " + " ".join(f"ikg:{k}" for k in NETWORK_PREDICATES) + " }"
 MUHANDIS_PMF = "st:001-08-muhandis-deputy-commander-pmf"
 SOLEIMANI_QUDS = "st:001-08-soleimani-head-quds-force"
+AMERI_BADR = "st:000-27-ameri-chief-of-staff-of-badr"
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +201,9 @@ def test_the_date_filter_keeps_exactly_the_edges_valid_that_day(network):
         and v == "id:popular-mobilization-forces"
     ]
     ended = [d for d in inferred if d["kind"] == "leadershipRoleIn"]
-    assert [d["validity"] for d in ended] == ["../2020-01-03"]
+    # It ends with his death; it cannot start before the PMF was founded (2014).
+    assert [d["validity"].split("/")[1] for d in ended] == ["2020-01-03"]
+    assert ended[0]["validity"].split("/")[0] >= "2014"
     assert not valid_on(ended[0]["validity"], day)
     assert any(d["kind"] == "affiliatedWith" and valid_on(d["validity"], day) for d in inferred)
 
@@ -270,12 +273,25 @@ def test_gexf_is_1_2_with_labels_and_reads_back(network, dataset_file, tmp_path)
     nodes = root.iter("{http://www.gexf.net/1.2draft}node")
     labels = {n.get("id"): n.get("label") for n in nodes}
     assert labels == {n: d["label"] for n, d in network.graph.nodes(data=True)}
+    graph = root.find("{http://www.gexf.net/1.2draft}graph")
+    assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    edge_ids = {e.get("id") for e in root.iter("{http://www.gexf.net/1.2draft}edge")}
+    assert edge_ids == {k for _, _, k in network.graph.edges(keys=True)}
     back = nx.read_gexf(out)
     assert set(back) == set(network.graph)
-    assert back.number_of_edges() == network.graph.number_of_edges()
+    assert set(back.edges(keys=True)) == set(network.graph.edges(keys=True))
     assert _edge_multiset(back) == _edge_multiset(network.graph)
-    some = next(d for _, _, d in back.edges(data=True) if d.get("statement") == MUHANDIS_PMF)
+    some = back.edges["id:abu-mahdi-al-muhandis", "id:popular-mobilization-forces", MUHANDIS_PMF]
     assert some["validity"] == "../2020-01-03" and some["inferred"] is False
+    assert some["label"] == "deputy of"  # the edge label Gephi shows
+    # Validity as GEXF spells (Gephi's timeline); the source's own qualifier kept beside.
+    assert some["stated_end"] == "2020-01-03"
+    g = "{http://www.gexf.net/1.2draft}"
+    (edge,) = [e for e in root.iter(f"{g}edge") if e.get("id") == MUHANDIS_PMF]
+    (spell,) = edge.iter(f"{g}spell")
+    assert spell.attrib == {"end": "2020-01-03"}  # no start: the sources give none
+    undated = back.edges["id:hadi-al-ameri", "id:badr-organization", AMERI_BADR]
+    assert "spells" not in undated
 
 
 def test_csv_is_a_nodes_table_and_an_edges_table(network, dataset_file, tmp_path):
@@ -346,3 +362,43 @@ def test_cli_usage_errors_exit_2(dataset_file, tmp_path):
 def test_export_source_parses_once(dataset_file):
     source = ExportSource(dataset_file)
     assert source.dataset() is source.dataset()
+
+
+def test_svg_escapes_text_from_the_data():
+    hostile = '<script>alert(1)</script> & "Kata\'ib"'
+    graph = nx.MultiDiGraph()
+    graph.add_node("id:a", label=hostile, types="ArmedGroup", description=hostile)
+    graph.add_node("id:b", label="B", types="Person")
+    graph.add_edge("id:a", "id:b", key="st:x", kind="memberOf", status="Reported", inferred=False)
+    svg = render_svg(graph, lambda n: f"/id/{n[3:]}?q=\"'&", labels={"memberOf": hostile})
+    root = ET.fromstring(svg)  # well-formed: nothing unescaped broke the markup
+    ns = "{http://www.w3.org/2000/svg}"
+    assert not list(root.iter(f"{ns}script")) and not list(root.iter("script"))
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert hostile in texts  # the label, shown as text (and in the legend)
+    assert {a.get("href") for a in root.iter(f"{ns}a") if a.get("data-id")} == {
+        "/id/a?q=\"'&",
+        "/id/b?q=\"'&",
+    }
+
+
+@pytest.mark.parametrize(
+    "name,fmt", [("trig", "trig"), ("turtle", "turtle"), ("jsonld", "json-ld")]
+)
+def test_literals_keep_their_lexical_form(name, fmt, tmp_path):
+    """Regression: rdflib's TriG writer turned "48"^^xsd:decimal into 48.0, and an Oxigraph
+    store keeps only the value ("2600000000.0" -> "2600000000"): other RDF terms."""
+    decimal = "<http://www.w3.org/2001/XMLSchema#decimal>"
+    values = ["48", "2600000000.0", "1.50", "-0.0"]
+    lines = [
+        f'<https://w3id.org/iraqkg/id/x> <https://w3id.org/iraqkg/ontology#v{i}> "{v}"^^{decimal} '
+        "<https://w3id.org/iraqkg/graph/asserted> ."
+        for i, v in enumerate(values)
+    ]
+    source = tmp_path / "tiny.nq"
+    source.write_text("\n".join(lines) + "\n")
+    [out] = export_file(name, source, tmp_path / f"out{FORMATS[name].extension}")
+    back = Dataset()
+    back.parse(out, format=fmt)
+    found = sorted(str(o) for _, _, o, _ in back.quads((None, None, None, None)))
+    assert found == sorted(values)

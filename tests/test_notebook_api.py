@@ -204,3 +204,15 @@ def test_open_finds_a_build_folder_a_build_and_a_clone(tmp_path, repo_build, mon
     assert set(here.questions) == {p.stem for p in (REPO / "queries").glob("*.rq")}
     with pytest.raises(InputError):
         iraqkg.open(tmp_path / "nothing-here")
+
+
+def test_search_finds_entities_as_the_search_index_does(kg, repo_build):
+    from iraqkg.search import index_for_file, search
+
+    hits = kg.search("Kadhimi", limit=3)
+    assert hits and hits[0]["iri"] == ID + "mustafa-al-kadhimi"
+    expected = search(index_for_file(repo_build.dataset_file), "Kadhimi", limit=3)
+    assert [h["iri"] for h in hits] == [h.entity.iri for h in expected]
+    people = kg.search("Badr", types=["ikg:Person"])
+    assert all("Person" in " ".join(h["types"]) or h["types"] for h in people)
+    assert ID + "badr-organization" not in {h["iri"] for h in people}

@@ -186,3 +186,28 @@ def test_acronyms_skip_articles_and_small_words():
     assert acronym("Popular Mobilization Forces") == "pmf"
     assert acronym("Council of Representatives of Iraq") == "cri"
     assert acronym("Badr") is None
+
+
+def test_the_notebook_handle_searches_with_the_library(built_dataset_file):
+    from iraqkg.knowledge_graph import KnowledgeGraph
+
+    kg = KnowledgeGraph([built_dataset_file])
+    (first, *_) = kg.search("Kazimi", limit=3)
+    assert first["id"] == "mustafa-al-kadhimi" and first["label"] == "Mustafa al-Kadhimi"
+    people = kg.search("Sadr", types=[str(IKG.Person)])
+    assert people and people[0]["id"] == "muqtada-al-sadr"
+    assert all(str(IKG.Person) in {t["iri"] for t in h["types"]} for h in people)
+
+
+def test_a_short_variant_is_not_also_forgiven_a_typo(index):
+    """Regression: Khadimi and Khazali have skeletons one letter apart (kadama, kadala);
+    searching the prime minister must not offer the AAH leader."""
+    assert "qais-al-khazali" not in {h.entity.slug for h in search(index, "Khadimi")}
+    assert "qais-al-khazali" not in {h.entity.slug for h in suggest(index, "Khadimi")}
+
+
+@pytest.mark.parametrize("named", ["Organization", "ikg:Organization", f"<{IKG.Organization}>"])
+def test_types_may_be_named_short(index, named):
+    assert [h.entity.slug for h in search(index, "Hezbollah", types=[named])][:1] == [
+        "kataib-hezbollah"
+    ]

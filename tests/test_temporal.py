@@ -167,7 +167,8 @@ def fixture_engine(tmp_path_factory):
 
 
 def _names(engine, query, **values) -> dict[str, str]:
-    rows = engine.query(query.bind(values)).rows
+    bound = query.bind(values)
+    rows = engine.query(bound.text, bindings=bound.as_dict()).rows
     return {str(row[1]): str(row[4]) for row in rows}
 
 
@@ -198,11 +199,10 @@ def test_named_query_for_a_period_and_for_any_relation(fixture_engine):
         **{"from": '"2016-01-01"^^xsd:date', "until": '"2016-12-31"^^xsd:date'},
     )
     assert before == {}
-    rows = engine.query(
-        queries["relations-at-date"].bind(
-            {"entity": "id:abu-mahdi-al-muhandis", "date": '"2021-01-01"^^xsd:date'}
-        )
-    ).rows
+    bound = queries["relations-at-date"].bind(
+        {"entity": "id:abu-mahdi-al-muhandis", "date": '"2021-01-01"^^xsd:date'}
+    )
+    rows = engine.query(bound.text, bindings=bound.as_dict()).rows
     objects = {str(row[2]) for row in rows}
     # Source 001 para 8 dates his PMF deputy command to 3 January 2020: not in 2021.
     assert str(ID["badr-organization"]) in objects

@@ -15,7 +15,10 @@ Nothing here knows of Flask or the CLI; both are layers over these functions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+
+from rdflib.term import Node
 
 from .build import BuildResult
 from .build import build as _build
@@ -51,14 +54,20 @@ def current_dataset(ontology=None, data=None, out=None) -> Path:
     return files[0]
 
 
-def query(sparql: str, dataset: Path | str | None = None, engine: str = "oxigraph"):
-    """Run a query on a dataset file (default: the current build) with an embedded engine."""
+def query(
+    sparql: str,
+    dataset: Path | str | None = None,
+    engine: str = "oxigraph",
+    bindings: Mapping[str, Node] | None = None,
+):
+    """Run a query on a dataset file (default: the current build) with an embedded engine;
+    ``bindings`` ({variable: term}) are substituted by the engine."""
     from .engines import open_engine
 
     files = [Path(dataset)] if dataset else [current_dataset()]
     store = open_engine(EndpointSettings(engine=engine), files)
     try:
-        return store.query(sparql)
+        return store.query(sparql, bindings=bindings)
     finally:
         store.close()
 
@@ -66,9 +75,11 @@ def query(sparql: str, dataset: Path | str | None = None, engine: str = "oxigrap
 def named_query(
     name: str, queries: Path | str | None = None, dataset: Path | str | None = None, **params: str
 ):
-    """Run one of the named queries with its parameters bound."""
+    """Run one of the named queries with its parameters bound (defaults for those not given;
+    values read as RDF terms, e.g. ``event="id:drone-attack-on-kadhimi-residence"``)."""
     queries = locate(queries=queries).queries
     named = load_named_queries(Path(queries))
     if name not in named:
         raise InputError(f"no named query {name!r} in {queries}")
-    return query(named[name].bind(params), dataset=dataset)
+    bound = named[name].bind(params)
+    return query(bound.text, dataset=dataset, bindings=bound.as_dict())

@@ -3,7 +3,7 @@
 Output layout (``out`` defaults to ``build/``)::
 
     build/CURRENT                 id of the last good build (replaced atomically)
-    build/<id>/dataset.nq         the whole dataset: four named graphs, N-Quads
+    build/<id>/dataset.nq         the whole dataset: five named graphs, N-Quads
     build/<id>/manifest.json      counts, timings, inputs
 
 A build that fails at any stage writes nothing that ``CURRENT`` points to, so the
@@ -27,20 +27,24 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
-from . import __version__
+from . import __version__, periods
+from .contest import contest_marks, contested_view, find_contests, set_aside
 from .errors import InputError, ValidationFailed, Violation
-from .inferences import inference_records
+from .inferences import aside_intervals, contested_records, inference_records
 from .loading import LoadedFiles, load_folder, new_graph, parse_file, rdf_files
 from .namespaces import (
     ASSERTED_GRAPH,
+    CONTESTED_GRAPH,
     IKG,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
 )
+from .quantities import amount_violations
 from .reasoning import paused_gc, reason
 from .settings import BuildSettings, Paths
 from .statements import Views, derive
+from .temporal import time_context
 from .validation import authoring_violations, quote_violations, shacl_violations
 
 DATASET_FILE = "dataset.nq"
@@ -125,6 +129,8 @@ def check(inputs: Inputs, views: Views, paths: Paths, settings: BuildSettings) -
     """Every violation of the data contract, each with the file it was written in."""
     data = inputs.data
     found = authoring_violations(data.graph, data.where)
+    found += periods.violations(data.graph, data.where)
+    found += amount_violations(data.graph, inputs.ontology, data.where)
     graphs = [views.asserted, views.provenance, inputs.ontology]
     for v in shacl_violations(graphs, inputs.shapes):
         found.append(Violation(v.focus, v.path, v.message, data.where(URIRef(v.focus))))
@@ -162,16 +168,29 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
     with paused_gc():
         inputs, views, stages = validate(paths, settings)
         with stages.timed("reason"):
+            provenance = views.provenance
+            context = time_context(provenance, views.asserted)
+            # What a source contradicts leaves the asserted graph before reasoning.
+            contests = find_contests(inputs.ontology, provenance, context)
+            aside = set_aside(views, contests)
             reasoning = reason(inputs.ontology, views.asserted)
             inferred = reasoning.inferred
             # How and when each inferred relation holds, for explanations and time slicing.
-            provenance = views.provenance
-            provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
+            provenance.addN((*t, provenance) for t in inference_records(reasoning, views, context))
+            provenance.addN((*t, provenance) for t in contest_marks(contests))
+            provenance.addN((*t, provenance) for t in aside_intervals(aside, context))
+            contested = new_graph()
+            if contests:
+                view = contested_view(inputs.ontology, views.asserted, aside, contests, reasoning)
+                contested.addN((*t, contested) for t in view.graph_triples())
+                records = contested_records(view, views, context)
+                contested.addN((*t, contested) for t in records)
         graphs = {
             ONTOLOGY_GRAPH: inputs.ontology,
             ASSERTED_GRAPH: views.asserted,
             INFERRED_GRAPH: inferred,
             PROVENANCE_GRAPH: views.provenance,
+            CONTESTED_GRAPH: contested,
         }
         return _write(paths.out, build_id, graphs, stages, settings)
 

@@ -28,7 +28,7 @@ from .cli_inputs import (
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
 from .link_cli import link_command
-from .queries import load_named_queries
+from .queries import BoundQuery, load_named_queries
 from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
 
@@ -78,7 +78,7 @@ def validate(ontology: str, data: str, sources: str | None) -> None:
 def build(
     ontology: str | None, data: str | None, out: str | None, sources: str | None, force: bool
 ) -> None:
-    """Validate, reason and write the dataset (N-Quads, four named graphs) to OUT."""
+    """Validate, reason and write the dataset (N-Quads, five named graphs) to OUT."""
     project = project_from_options(ontology, data, out, sources)
     if project.packaged_build and out is None:
         # The installed build is read-only: building the installed data goes to ./build.
@@ -148,19 +148,22 @@ def query(
     from .engines import open_engine
 
     project = project_from_options(ontology, data, out, sources, queries_dir)
-    text = _query_text(query, params, project.queries)
+    bound = _query_text(query, params, project.queries)
     settings = _endpoint_settings(service_rewrite=_routes(service_rewrite))
     try:
         files, _ = dataset_files(project, datasets)
         engine = open_engine(settings, files)
         try:
-            result = engine.query(text)
+            result = engine.query(bound.text, bindings=bound.as_dict())
         finally:
             engine.close()
     except IraqkgError as error:
         _fail(error)
     except Exception as error:  # the engine's query errors carry the parser's message
         click.echo(f"error: {error}", err=True)
+        detail = getattr(error, "detail", None)
+        if detail:  # the one-line summary first, then what the parser said
+            click.echo(f"  the parser's error: {detail}", err=True)
         sys.exit(EXIT_USAGE)
     if result.kind == "select":
         click.echo(render(result.variables, result.rows, fmt), nl=False)
@@ -170,24 +173,27 @@ def query(
         click.echo(result.serialize("text/turtle").decode("utf-8"), nl=False)
 
 
-def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> str:
+def _query_text(query: str, params: tuple[str, ...], queries_dir: Path) -> BoundQuery:
+    """The query to run and its parameters, read as terms (bound by the engine)."""
     values = {}
     for param in params:
         name, sep, value = param.partition("=")
         if not sep:
             raise click.UsageError(f"--param takes NAME=VALUE, got {param!r}")
         values[name.strip()] = value
-    if query == "-":
-        return sys.stdin.read()
     named = load_named_queries(queries_dir)
     if query in named:
         try:
             return named[query].bind(values)
         except IraqkgError as error:
             raise click.UsageError(str(error)) from None
+    if values:
+        raise click.UsageError("--param is for named queries only")
+    if query == "-":
+        return BoundQuery(sys.stdin.read())
     path = Path(query)
     if path.is_file():
-        return path.read_text(encoding="utf-8")
+        return BoundQuery(path.read_text(encoding="utf-8"))
     raise click.UsageError(f"{query!r} is neither a named query in {queries_dir} nor a file")
 
 
@@ -272,7 +278,7 @@ def list_queries(queries_dir: str | None) -> None:
     default=EndpointSettings.max_rows,
     show_default=True,
     type=int,
-    help="Most rows or triples in one answer (more are cut, with X-Iraqkg-Truncated).",
+    help="Most rows or triples in one answer (a larger answer is an error: 422).",
 )
 @click.option(
     "--allow-service",
@@ -361,7 +367,7 @@ def serve(
         _fail(error)
     info = {
         "build_id": build_id,
-        "named_queries": [(n, q.text) for n, q in named.items()],
+        "questions": named,
         "dataset_files": [str(f) for f in files],
     }
     if get_path is not None:

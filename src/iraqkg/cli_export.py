@@ -52,7 +52,7 @@ def export_command(
 ) -> None:
     """Write the current build as FORMAT to a file or stdout.
 
-    RDF: nquads, trig and jsonld keep the four named graphs; turtle is their union. The
+    RDF: nquads, trig and jsonld keep the named graphs; turtle is their union. The
     actor network (organisations, people, coalitions, states and the ties between them,
     stated and inferred, with status, source, dates and validity): graphml and gexf (for
     networkx and Gephi), csv (nodes and edges tables), svg (a picture).

@@ -18,6 +18,8 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from iraqkg.entity_contests import contest_rows, shape_contests, shape_through, through_rows
+from iraqkg.entity_contests import needed as contested_terms
 from iraqkg.explain import short
 from iraqkg.namespaces import ASSERTED_GRAPH, ID, IKG, INFERRED_GRAPH, PROVENANCE_GRAPH, WD
 
@@ -44,6 +46,9 @@ _QUALIFIERS = {
     IKG.end: "end",
     IKG.pointInTime: "point_in_time",
     IKG.note: "note",
+    IKG.negated: "negated",
+    IKG.ended: "ended",
+    IKG.contested: "contested",
 }
 _UNSAFE_IN_IRI = set('<>"{}|^`\\ ')
 
@@ -140,7 +145,8 @@ class EntityReader:
         if not own and not rows and not self._is_pointed_to(iri):
             return None
         records = self._gather_records(rows)
-        needed: set[Node] = {iri}
+        contests, through = contest_rows(self.select, iri), through_rows(self.select, iri)
+        needed: set[Node] = {iri} | contested_terms(contests, through)
         for row in own:
             needed.update((row["p"], row["o"]))
         for record in records.values():
@@ -190,6 +196,8 @@ class EntityReader:
             "statements": self._shape_records(records, labels),
             "relations": relations,
             "inferred": inferred,
+            "contests": shape_contests(contests, labels, self.ref, self.explain_link),
+            "contested_inferred": shape_through(iri, through, labels, self.ref, self.explain_link),
         }
 
     def _types(self, own: list[dict[str, Node]], labels: dict[Node, str]) -> list[dict[str, Any]]:
@@ -254,6 +262,9 @@ class EntityReader:
             for key in ("start", "end", "point_in_time", "note"):
                 if key in record:
                     item[key] = str(record[key])
+            for key in ("negated", "ended", "contested"):
+                if key in record:
+                    item[key] = bool(record[key].toPython())
             shaped.append(item)
         order = {status: i for i, status in enumerate(STATUSES)}
         shaped.sort(

@@ -9,8 +9,14 @@ holds (``how``):
 - ``ontology``: the ontology states it;
 - ``inferred``: the reasoner derived it; the node names the OWL 2 RL rule, the axiom it
   applied (as written and in words) and explains each premise in turn;
+- ``contested``: a Reported statement says so and another statement contradicts it (a
+  negation or a denial): both sides are listed (``statements``, each with ``contested_by``);
+  it holds only in the contested graph;
 - ``absent``: it does not hold; any non-Reported statements of it are listed, since
   those never reach the reasoner.
+
+An inferred node with ``contested: true`` follows only through a contested relation:
+``rests_on_contested`` names the contested statements.
 
 Every node carries ``valid``, the intervals in which it held (``temporal``): ``[]`` is
 never, ``[{"from": null, "until": null}]`` is any time as far as the sources date it.
@@ -27,6 +33,7 @@ from rdflib.namespace import SKOS, NamespaceManager
 from rdflib.term import Node
 from rdflib.util import from_n3
 
+from .contest import Contest, find_contests
 from .materialise import Triple
 from .namespaces import (
     ASSERTED_GRAPH,
@@ -38,7 +45,9 @@ from .namespaces import (
 )
 from .reasoning import Reasoning, reason
 from .statements import STATUSES, statements
-from .temporal import ALWAYS, Validity, as_dates, validities
+from .temporal import ALWAYS, TimeContext, Validity, as_dates, time_context, validities
+from .tenure import RULE as SUCCESSION_RULE
+from .tenure import Succession
 
 MAX_DEPTH = 24  # derivations are well-founded; this only bounds pathological trees
 
@@ -121,9 +130,58 @@ class Explainer:
         return cls(*graphs)
 
     @cached_property
+    def time(self) -> TimeContext:
+        return time_context(self.provenance, self.asserted)
+
+    @cached_property
     def validity(self) -> dict[Triple, Validity]:
         assert self.reasoning.closure is not None
-        return validities(self.reasoning.closure, self.derived_from, self.provenance)
+        return validities(
+            self.reasoning.closure, self.derived_from, self.provenance, context=self.time
+        )
+
+    @cached_property
+    def contests(self) -> list[Contest]:
+        return find_contests(self.ontology, self.provenance, self.time)
+
+    @cached_property
+    def aside(self) -> dict[Triple, list[URIRef]]:
+        """Contested relations (not in the asserted graph) and the statements saying them."""
+        return {
+            c.triple: list(c.supported_by) for c in self.contests if c.triple not in self.asserted
+        }
+
+    @cached_property
+    def contrary(self) -> dict[URIRef, list[URIRef]]:
+        """Each contested statement and the statements that contradict it."""
+        found: dict[URIRef, list[URIRef]] = {}
+        for contest in self.contests:
+            for supporter in contest.supported_by:
+                found.setdefault(supporter, []).extend(contest.contradicted_by)
+        return found
+
+    @cached_property
+    def contested_reasoning(self) -> Reasoning | None:
+        if not self.aside:
+            return None
+        widened = Graph()
+        widened += self.asserted
+        for triple in self.aside:
+            widened.add(triple)
+        return reason(self.ontology, widened, engine="rules")
+
+    @cached_property
+    def contested_validity(self) -> dict[Triple, Validity]:
+        reasoning = self.contested_reasoning
+        if reasoning is None or reasoning.closure is None:
+            return {}
+        derived = dict(self.derived_from)
+        derived.update(self.aside)
+        return validities(reasoning.closure, derived, self.provenance, context=self.time)
+
+    @cached_property
+    def ended_by(self) -> dict[Node, Succession]:
+        return {succession.ended: succession for succession in self.time.successions}
 
     def label(self, node: Node) -> str:
         for graph, predicate in (
@@ -145,7 +203,15 @@ class Explainer:
         node = {"triple": self._triple(triple), "holds": self.holds(triple)}
         closure = self.reasoning.closure
         assert closure is not None
-        if triple in self.derived_from:
+        if triple in self.aside:
+            node["how"] = "contested"
+            node["contested"] = True
+            node["statements"] = [self._statement(s) for s in self.aside[triple]]
+            node["message"] = (
+                "contested: a source says so and another contradicts it; it is published "
+                "only in the contested graph and nothing settled is inferred from it"
+            )
+        elif triple in self.derived_from:
             node["how"] = "stated"
             node["statements"] = [self._statement(s) for s in self.derived_from[triple]]
         elif triple in self.asserted:
@@ -153,13 +219,13 @@ class Explainer:
         elif triple in self.ontology:
             node["how"] = "ontology"
         elif triple in closure.derived:
-            step = closure.derived[triple]
-            node["how"] = "inferred"
-            node["rule"] = step.rule
-            node["axiom"] = self._axiom(step.axiom, step.rule)
-            node["reading"] = self._reading(step.axiom, step.rule)
-            if depth < MAX_DEPTH:
-                node["premises"] = [self.explain(p, depth + 1) for p in step.premises]
+            self._inferred(node, closure.derived[triple], depth)
+        elif self._contested_step(triple) is not None:
+            self._inferred(node, self._contested_step(triple), depth)
+            node["contested"] = True
+            node["rests_on_contested"] = sorted(
+                short(s) for s in _rests_on(triple, self.contested_reasoning, self.aside)
+            )
         else:
             node["how"] = "absent"
             records = self.records.get(triple, [])
@@ -168,13 +234,29 @@ class Explainer:
         node["valid"] = self._valid(triple, node["how"])
         return node
 
+    def _inferred(self, node: dict, step, depth: int) -> None:
+        node["how"] = "inferred"
+        node["rule"] = step.rule
+        node["axiom"] = self._axiom(step.axiom, step.rule)
+        node["reading"] = self._reading(step.axiom, step.rule)
+        if depth < MAX_DEPTH:
+            node["premises"] = [self.explain(p, depth + 1) for p in step.premises]
+
+    def _contested_step(self, triple: Triple):
+        reasoning = self.contested_reasoning
+        if reasoning is None or reasoning.closure is None:
+            return None
+        return reasoning.closure.derived.get(triple)
+
     def _valid(self, triple: Triple, how: str) -> list[dict]:
         if how == "absent":
             return []
         if triple[1] == RDF.type or how in ("described", "ontology"):
             found = ALWAYS  # types are not dated: they hold as long as the entity is described
+        elif triple in self.validity:
+            found = self.validity[triple]
         else:
-            found = self.validity.get(triple, ALWAYS)
+            found = self.contested_validity.get(triple, ALWAYS)
         return [
             {
                 "from": start.isoformat() if start else None,
@@ -216,6 +298,26 @@ class Explainer:
         according = [self.label(a) for a in prov.objects(iri, IKG.accordingTo)]
         if according:
             found["according_to"] = according
+        contrary = self.contrary.get(iri)
+        if contrary:
+            found["contested_by"] = [self._statement(c) for c in contrary]
+        if prov.value(iri, IKG.negated) is not None:
+            found["negated"] = True  # the source says it does not hold
+        if prov.value(iri, IKG.ended) is not None:
+            found["ended"] = True  # the source says it is over
+        succession = self.ended_by.get(iri)
+        if succession is not None:
+            found["ended_by"] = {
+                "rule": SUCCESSION_RULE,
+                "reading": (
+                    f"{self.label(succession.office)} has one holder at a time: "
+                    f"{self.label(succession.successor)}'s term began by "
+                    f"{succession.until.isoformat()}, so this term ended by then"
+                ),
+                "successor": self.label(succession.successor),
+                "statement": short(succession.by),
+                "until": succession.until.isoformat(),
+            }
         return found
 
     def _axiom(self, axiom: Triple, rule: str) -> str:
@@ -235,6 +337,14 @@ class Explainer:
         return _READINGS.get(rule, rule).format(
             self.label(s), other, chain=chain, a1=f"{article} {other}"
         )
+
+
+def _rests_on(triple: Triple, reasoning: Reasoning | None, aside: dict) -> set[URIRef]:
+    from .contest import _contested_premises
+
+    if reasoning is None or reasoning.closure is None:
+        return set()
+    return _contested_premises(triple, reasoning.closure, aside)
 
 
 def _absent_message(records: list[dict]) -> str:

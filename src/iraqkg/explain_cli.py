@@ -50,15 +50,36 @@ def render_text(node: dict, prefix: str = "", last: bool = True, root: bool = Tr
     branch = "" if root else ("└─ " if last else "├─ ")
     child = prefix + ("" if root else ("   " if last else "│  "))
     how = node["how"]
-    lines = [f"{prefix}{branch}{_line(node)}  [{how}; valid: {describe_validity(node['valid'])}]"]
+    label = (
+        "inferred through a contested premise"
+        if how == "inferred" and node.get("contested")
+        else how
+    )
+    lines = [f"{prefix}{branch}{_line(node)}  [{label}; valid: {describe_validity(node['valid'])}]"]
     if how == "inferred":
         lines.append(f"{child}   by {node['rule']}: {node['reading']}  ({node['axiom']})")
+    if node.get("rests_on_contested"):
+        lines.append(f"{child}   rests on contested: {', '.join(node['rests_on_contested'])}")
+    if how == "contested":
+        lines.append(f"{child}   {node['message']}")
     for record in node.get("statements", []):
         where = f"{record['source']} ({record['file']}) paragraph {record['paragraph']}"
         status = "" if record["status"] == "Reported" else f"{record['status']}, "
         lines.append(f"{child}   {status}{where}: “{record['quote']}”")
         times = [f"{k} {record[k]}" for k in ("start", "end", "point_in_time") if k in record]
+        if record.get("ended"):
+            times.append("ended (the source says it is over)")
         lines.append(f"{child}     {record['statement']}{'  ' + ', '.join(times) if times else ''}")
+        ended = record.get("ended_by")
+        if ended:
+            lines.append(
+                f"{child}     ended by {ended['rule']}: {ended['reading']} ({ended['statement']})"
+            )
+        for other in record.get("contested_by", []):
+            lines.append(
+                f"{child}     contested: {other['source']} paragraph {other['paragraph']} "
+                f"says otherwise: “{other['quote']}” ({other['statement']})"
+            )
     if how == "absent":
         lines.append(f"{child}   {node['message']}")
     premises = node.get("premises", [])

@@ -30,7 +30,8 @@ from .materialise import Triple
 from .namespaces import BASE, IKG
 from .reasoning import Reasoning
 from .statements import Views
-from .temporal import ALWAYS, Validity, as_dates, statement_validities, validities
+from .temporal import ALWAYS, TimeContext, Validity, as_dates, time_context, validities
+from .tenure import RULE as SUCCESSION_RULE
 
 INF = Namespace(BASE + "inference/")
 
@@ -83,18 +84,22 @@ def _validity_triples(record: URIRef, validity: Validity) -> Iterator[Triple]:
         yield from described
 
 
-def inference_records(reasoning: Reasoning, views: Views) -> Iterator[Triple]:
+def inference_records(
+    reasoning: Reasoning, views: Views, context: TimeContext | None = None
+) -> Iterator[Triple]:
     """Inference records and statement intervals, for the provenance graph (see module doc).
 
     Only statement intervals when owlrl did the reasoning (it keeps no derivations). The
     build adds them with ``views.provenance.addN`` (one pass; no intermediate graph)."""
-    dated = statement_validities(views.provenance)
+    context = context or time_context(views.provenance, views.asserted)
+    dated = context.statements
     for statement in {s for sts in views.derived_from.values() for s in sts}:
         yield from _validity_triples(statement, dated.get(statement, ALWAYS))
+    yield from succession_records(context)
     closure = reasoning.closure
     if closure is None:
         return
-    valid = validities(closure, views.derived_from, views.provenance)
+    valid = validities(closure, views.derived_from, views.provenance, context=context)
     for triple in reasoning.inferred:
         step = closure.derived.get(triple)
         if step is None or not is_relation(triple):
@@ -111,6 +116,69 @@ def inference_records(reasoning: Reasoning, views: Views) -> Iterator[Triple]:
             for source in _premise_records(premise, views, closure.derived):
                 yield (record, _PREMISE, source)
         yield from _validity_triples(record, valid.get(triple, ()))
+
+
+def aside_intervals(aside: dict, context: TimeContext) -> Iterator[Triple]:
+    """For the provenance graph: the intervals of the contested statements (set aside from
+    the asserted graph, they are statements like any other)."""
+    for statements in aside.values():
+        for statement in statements:
+            yield from _validity_triples(statement, context.statements.get(statement, ALWAYS))
+
+
+def contested_records(view, views: Views, context: TimeContext) -> Iterator[Triple]:
+    """For the contested graph: an ``ikg:Inference`` record for each relation that follows
+    only through a contested one, with ``ikg:restsOnContested`` naming the contested
+    statements it rests on, its premises and validity (over the widened closure)."""
+    closure = view.reasoning.closure
+    if closure is None:
+        return
+    derived_from = dict(views.derived_from)
+    derived_from.update(view.aside)
+    valid = validities(closure, derived_from, views.provenance, context=context)
+    for triple, contested in view.only_through.items():
+        step = closure.derived.get(triple)
+        if step is None or not is_relation(triple):
+            continue
+        record = inference_iri(triple)
+        s, p, o = triple
+        yield (record, _TYPE, _INFERENCE)
+        yield (record, _SUBJECT, s)
+        yield (record, _PREDICATE, p)
+        yield (record, _OBJECT, o)
+        yield (record, _RULE, Literal(step.rule))
+        yield (record, _AXIOM, step.axiom[0])
+        for premise in step.premises:
+            if premise in view.aside:
+                sources = list(view.aside[premise])
+            else:
+                sources = _premise_records(premise, views, closure.derived)
+            for source in sources:
+                yield (record, _PREMISE, source)
+        for statement in sorted(contested):
+            yield (record, IKG.restsOnContested, statement)
+        yield from _validity_triples(record, valid.get(triple, ()))
+
+
+def succession_records(context: TimeContext) -> Iterator[Triple]:
+    """One ``ikg:Inference`` per term ended by the next holder's start (``tenure``): the
+    term's triple, rule, both statements as premises, and ``ikg:endsStatement`` /
+    ``ikg:endedBy`` / ``ikg:validUntil`` naming which statement ends and by when."""
+    for succession in context.successions:
+        triple = (succession.holder, IKG.holdsOffice, succession.office)
+        record = INF["succession/" + inference_iri(triple).rsplit("/", 1)[-1]]
+        record = URIRef(f"{record}-{succession.ended.rsplit('/', 1)[-1]}")
+        yield (record, _TYPE, _INFERENCE)
+        yield (record, _SUBJECT, succession.holder)
+        yield (record, _PREDICATE, IKG.holdsOffice)
+        yield (record, _OBJECT, succession.office)
+        yield (record, _RULE, Literal(SUCCESSION_RULE))
+        yield (record, _AXIOM, IKG.SingleHolderOffice)
+        yield (record, _PREMISE, succession.ended)
+        yield (record, _PREMISE, succession.by)
+        yield (record, IKG.endsStatement, succession.ended)
+        yield (record, IKG.endedBy, succession.by)
+        yield (record, IKG.validUntil, Literal(succession.until, datatype=XSD.date))
 
 
 def records_graph(reasoning: Reasoning, views: Views) -> Graph:

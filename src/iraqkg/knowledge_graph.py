@@ -16,7 +16,7 @@ project's prefixes (``id:``, ``ikg:``, ``skos:``...) are declared for every quer
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
+from .engines.errors import QueryRefused
 from .engines.oxigraph_engine import load_store, syntax_error
 from .engines.policy import check_query
+from .engines.prologue import check_bindings, insert_values
 from .engines.terms import to_rdflib
 from .entities import EntityReader, entity_iri
 from .errors import InputError
@@ -55,18 +57,25 @@ class KnowledgeGraph:
         self._allowlist = tuple(self.settings.service_allowlist)
         self.questions: dict[str, NamedQuery] = load_named_queries(queries) if queries else {}
         self._entities = EntityReader(self._select_terms)
+        self._search_index: Any = None  # built on the first search
 
     def __repr__(self) -> str:
         names = ", ".join(str(f) for f in self.files)
         return f"<KnowledgeGraph {self.build_id or names}: {len(self.questions)} named queries>"
 
-    def query(self, sparql: str) -> Rows | bool:
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Rows | bool:
         """Run a SPARQL query: Rows for SELECT (and CONSTRUCT / DESCRIBE, as subject,
-        predicate, object rows with ``.graph()``), a bool for ASK.
+        predicate, object rows with ``.graph()``), a bool for ASK. ``bindings``
+        ({variable: IRI or literal}) are bound as the embedded engine binds them.
 
         Raises QuerySyntaxError (with line and column) or QueryRefused (an update, or a
         SERVICE outside the allowlist)."""
         check_query(sparql, self._allowlist, prefixes=_PREFIX_ITEMS)
+        if bindings:  # as OxigraphEngine.query: a VALUES block of the validated terms
+            try:
+                sparql = insert_values(sparql, check_bindings(bindings).items())
+            except ValueError as exc:
+                raise QueryRefused(f"cannot bind parameters: {exc}", "bad_binding") from None
         try:
             answer = self._store.query(sparql, prefixes=PREFIXES)
             if isinstance(answer, ox.QueryBoolean):
@@ -78,7 +87,7 @@ class KnowledgeGraph:
             triples = [(t.subject, t.predicate, t.object) for t in answer]
             return GraphRows(["subject", "predicate", "object"], triples)
         except SyntaxError as exc:
-            raise syntax_error(exc) from None
+            raise syntax_error(exc, sparql) from None
 
     def question(self, name: str, **params: Any) -> Rows | bool:
         """Run the named query ``name`` with its parameters bound: strings are SPARQL terms
@@ -88,7 +97,8 @@ class KnowledgeGraph:
         if named is None:
             known = ", ".join(sorted(self.questions)) or "none"
             raise InputError(f"no named query {name!r} (known: {known})")
-        return self.query(named.bind({k: _sparql_value(v) for k, v in params.items()}))
+        bound = named.bind({k: _sparql_value(v) for k, v in params.items()})
+        return self.query(bound.text, bindings=bound.as_dict())
 
     def explain(self, subject: str | Node, predicate: str | Node, object: str | Node) -> dict:
         """How ``subject predicate object`` follows, down to the quoted statements, and when
@@ -105,13 +115,21 @@ class KnowledgeGraph:
         of its page at ``/id/<name>``. None when the dataset does not know it."""
         return self._entities.summary(entity_iri(name))
 
-    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Entities whose labels match ``text`` (``iraqkg.search``), best first."""
-        try:
-            from . import search as search_module
-        except ImportError:
-            raise InputError("search is not available in this version of iraqkg") from None
-        return search_module.search(self, text, limit=limit)
+    def search(
+        self, text: str, limit: int = 10, types: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Entities whose names match ``text`` (typos, variants, acronyms: ``iraqkg.search``),
+        best first: IRI, id, label, types, description, the name that matched, how, and the
+        score (0-100). ``types``: class IRIs or prefixed names (``ikg:Person``); subclasses
+        count. The index is built on the first search and kept with the handle."""
+        from .search import index_for_file
+        from .search import search as find
+
+        if self._search_index is None:
+            self._search_index = index_for_file(*self.files)
+        index = self._search_index
+        wanted = [_expand(t) for t in types] if types else None
+        return [hit.as_dict(index) for hit in find(index, text, types=wanted, limit=limit)]
 
     def _select_terms(self, sparql: str) -> list[dict[str, Node]]:
         """A SELECT's rows as rdflib terms, unbound variables left out (EntityReader's form)."""
@@ -141,6 +159,11 @@ class GraphRows(Rows):
             graph.bind(prefix, namespace)
         graph.addN((s, p, o, graph) for s, p, o in self.terms)  # type: ignore[misc]
         return graph
+
+
+def _expand(name: str) -> str:
+    prefix, sep, local = name.partition(":")
+    return PREFIXES[prefix] + local if sep and prefix in PREFIXES else name
 
 
 def _sparql_value(value: Any) -> str:

@@ -19,7 +19,11 @@ ONTOLOGY_GRAPH = URIRef(GRAPH["ontology"])
 ASSERTED_GRAPH = URIRef(GRAPH["asserted"])
 INFERRED_GRAPH = URIRef(GRAPH["inferred"])
 PROVENANCE_GRAPH = URIRef(GRAPH["provenance"])
+# Facts a source contradicts, and what follows only through them (src/iraqkg/contest.py).
+CONTESTED_GRAPH = URIRef(GRAPH["contested"])
 NAMED_GRAPHS = (ONTOLOGY_GRAPH, ASSERTED_GRAPH, INFERRED_GRAPH, PROVENANCE_GRAPH)
+# Every graph a build may publish (the contested graph only when a source contradicts one).
+ALL_GRAPHS = (*NAMED_GRAPHS, CONTESTED_GRAPH)
 
 PREFIXES = {
     "ikg": str(IKG),

@@ -6,39 +6,48 @@ Header lines at the top of a file::
     # question: Which party or movement is each armed wing the wing of?
     # param: party = the party's IRI (default: all)
 
-A parameter ``name`` is the query variable ``?name``. Unbound, it is an ordinary
-variable (all answers); bound, a ``VALUES ?name { value }`` block is put at the top of the
-query's WHERE clause, so the file stays a valid query either way. ``[default: VALUE]`` at
-the end of a param line gives the value used when none is given.
+A parameter ``name`` is the query variable ``?name``. Unbound, it is an ordinary variable
+(all answers); bound, the engine substitutes the term for the variable (pyoxigraph's
+substitutions, rdflib's initBindings; see engines/), so the query text is never edited
+with a user's value. ``[default: VALUE]`` at the end of a param line gives the value used
+when none is given. Values are read as RDF terms by ``parameters.parse_value``.
 
-A bound parameter is also put at the top of every SERVICE group that uses its variable:
-the remote endpoint receives only the group (Oxigraph sends it without the outer
-bindings), so without the value there it would be asked for every item it holds.
+Where a bound variable is used inside a SERVICE group, the engine binds it there too: the
+remote endpoint receives only the group (Oxigraph sends it without the outer bindings), so
+without the value there it would be asked for every item it holds.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib.term import Node
+
+from .engines.prologue import declared_prefixes, insert_values, short_term
 from .errors import InputError
-from .sparql_text import service_clauses, splice
+from .namespaces import PREFIXES
+from .parameters import ParameterError, parse_value
+from .sparql_text import service_clauses
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.+?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*))?$")
 _DEFAULT = re.compile(r"\[default:\s*([^\]]+?)\s*\]\s*$")
-_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
-_SUBSELECT = re.compile(r"\s*SELECT\b", re.I)
-# What a bound value may be: an IRI, a prefixed name, a number, or a quoted literal with
-# an optional language tag or datatype. Anything else is refused, so binding cannot inject.
-_VALUE = re.compile(
-    r"""^(<[^<>"{}|^`\\\s]*>
-       |[A-Za-z][\w-]*:[\w.-]*
-       |-?\d+(\.\d+)?
-       |"[^"\\\n]*"(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^<[^<>"\s]*>|\^\^[A-Za-z][\w-]*:[\w-]+)?)$""",
-    re.X,
-)
+
+Bindings = tuple[tuple[str, Node], ...]
+
+
+@dataclass(frozen=True)
+class BoundQuery:
+    """A query and the terms its variables are bound to (hashable: a cache key part)."""
+
+    text: str
+    bindings: Bindings = ()
+
+    def as_dict(self) -> dict[str, Node]:
+        return dict(self.bindings)
 
 
 @dataclass(frozen=True)
@@ -54,42 +63,46 @@ class NamedQuery:
         """The SERVICE endpoints the query calls (a federated query needs them reachable)."""
         return tuple(c.endpoint_iri or c.endpoint.text for c in service_clauses(self.text))
 
-    def bind(self, values: dict[str, str] | None = None) -> str:
-        """The query text with parameters bound: given values, else defaults, else unbound."""
-        values = dict(values or {})
+    def default(self, name: str) -> str | None:
+        """The ``[default: ...]`` value of parameter ``name``, or None (unbound)."""
+        found = _DEFAULT.search(self.parameters.get(name, ""))
+        return found.group(1) if found else None
+
+    def describe(self, name: str) -> str:
+        """The description of parameter ``name`` without its ``[default: ...]`` marker."""
+        return _DEFAULT.sub("", self.parameters.get(name, "")).strip()
+
+    def values(self, given: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The values in force: those given (blank ones dropped), else the defaults."""
+        values = {k: v for k, v in (given or {}).items() if v is not None and v.strip()}
         for name in values:
             if name not in self.parameters:
-                raise InputError(f"query {self.name} has no parameter {name!r}")
-        for name, description in self.parameters.items():
-            default = _DEFAULT.search(description)
+                raise ParameterError(f"query {self.name} has no parameter {name!r}")
+        for name in self.parameters:
+            default = self.default(name)
             if name not in values and default:
-                values[name] = default.group(1)
-        blocks = []
-        for name, value in values.items():
-            if not _VALUE.match(value.strip()):
-                raise InputError(
-                    f"parameter {name}: {value!r} is not an IRI, prefixed name or literal"
-                )
-            blocks.append(f"VALUES ?{name} {{ {value.strip()} }}")
-        if not blocks:
+                values[name] = default
+        return values
+
+    def bind(self, values: Mapping[str, str] | None = None) -> BoundQuery:
+        """The query with its parameters read as terms: given values, else defaults.
+
+        Raises ParameterError (an InputError) for an unknown parameter or a bad value."""
+        terms = {name: parse_value(text, name) for name, text in self.values(values).items()}
+        return BoundQuery(self.text, tuple(sorted(terms.items())))
+
+    def spelled_out(self, values: Mapping[str, str] | None = None) -> str:
+        """The query as one standalone text with the bound terms written in a VALUES block
+        (serialised from the parsed terms): for the editor's examples, never for running."""
+        bound = self.bind(values)
+        if not bound.bindings:
             return self.text
-        where = _WHERE.search(self.text)
-        if where is None:
-            raise InputError(f"query {self.name} has no WHERE clause to bind parameters in")
-        edits = [(where.end(), where.end(), "\n  " + "\n  ".join(blocks))]
-        for clause in service_clauses(self.text):
-            inner = " ".join(
-                f"VALUES ?{n} {{ {v.strip()} }}" for n, v in values.items() if n in clause.variables
-            )
-            if not inner:
-                continue
-            if _SUBSELECT.match(self.text, clause.group_start):
-                # A sub-select must stand alone in its braces: wrap it in a group of its own.
-                edits.append((clause.group_start, clause.group_start, f" {inner} {{"))
-                edits.append((clause.group_end, clause.group_end, "} "))
-            else:
-                edits.append((clause.group_start, clause.group_start, " " + inner))
-        return splice(self.text, edits)
+        try:
+            # Prefixed names only with the query's own prefixes: the text runs anywhere.
+            declared = {p: ns for p, ns in PREFIXES.items() if p in declared_prefixes(self.text)}
+            return insert_values(self.text, bound.bindings, lambda t: short_term(t, declared))
+        except ValueError as exc:
+            raise InputError(f"query {self.name}: {exc}") from None
 
 
 def parse_named_query(path: Path) -> NamedQuery:

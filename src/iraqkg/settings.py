@@ -67,8 +67,9 @@ class EndpointSettings:
     graph_store: str | None = None
     # Seconds before a query is stopped (1..300).
     query_timeout: float = 10.0
-    # Most result rows returned for one SELECT (1..1_000_000).
-    max_rows: int = 10_000
+    # Most rows (SELECT) or triples (CONSTRUCT / DESCRIBE) in one answer (1..1_000_000); an
+    # answer over it is an error (422), never cut. The default holds the whole dataset.
+    max_rows: int = 100_000
     # Largest request body accepted, in bytes (1 KiB..16 MiB).
     max_request_bytes: int = 1_000_000
     # Query worker processes (1..16); a worker that times out is killed and replaced.

@@ -16,6 +16,7 @@ the specification leaves room (datatypes it cannot check pass unless ill-typed).
 from __future__ import annotations
 
 import operator
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -44,6 +45,7 @@ _PARAMETERS = {
     SH.languageIn,
     SH.node,
     SH["or"],
+    SH.pattern,
 }
 # sh:minCount -> sh:MinCountConstraintComponent, and so on.
 _COMPONENTS = {
@@ -294,6 +296,10 @@ class _Checker:
             return False
         expected = _VALUE_TYPES.get(datatype)
         return expected is None or isinstance(value.value, expected)
+
+    def _pattern(self, value: Node, pattern: Node) -> bool:
+        # SHACL: the value's string form matches the regular expression; blank nodes fail.
+        return not isinstance(value, BNode) and re.search(str(pattern), str(value)) is not None
 
     def _nodeKind(self, value: Node, kind: Node) -> bool:  # noqa: N802 (SHACL's name)
         return isinstance(value, _NODE_KINDS[kind])

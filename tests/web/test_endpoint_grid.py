@@ -153,3 +153,32 @@ def test_repeated_agreeing_format_parameters_are_fine(client) -> None:
         "/sparql", query_string=[("query", query), ("format", "nt"), ("format", "turtle")]
     )
     assert clash.status_code == 406
+
+
+def test_a_format_value_naming_no_format_falls_back_to_accept(client) -> None:
+    # SPARQLWrapper also sends output= and results=, and values this server does not know
+    response = client.get(
+        "/sparql",
+        query_string={"query": QUERIES["select"], "format": "no-such-format"},
+        headers={"Accept": "text/csv"},
+    )
+    assert response.status_code == 200
+    assert media_type(response.headers["Content-Type"]) == "text/csv"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["json-ld", "application/ld+json,application/x-json+ld"], "application/ld+json"),
+        (["n3"], "text/turtle"),
+        (["application/x-json+ld"], "application/ld+json"),
+    ],
+)
+def test_sparqlwrapper_format_values_for_construct(client, oxigraph_engine, values, expected):
+    query = QUERIES["construct"]
+    response = client.get(
+        "/sparql", query_string=[("query", query), *(("format", v) for v in values)]
+    )
+    assert response.status_code == 200, response.data
+    assert media_type(response.headers["Content-Type"]) == expected
+    check_same_answer(oxigraph_engine, query, response)

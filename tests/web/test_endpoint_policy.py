@@ -119,3 +119,20 @@ def test_ask_writers() -> None:
     assert boolean.firstChild.data == "false"
     assert writers.ask_csv(True) == b"_askResult\r\ntrue\r\n"
     assert writers.ask_tsv(False) == b"?_askResult\nfalse\n"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?service WHERE { ?service a ?type }",
+        'SELECT * WHERE { ?s ?p "customer service" }',
+        "PREFIX service: <http://e/> SELECT * WHERE { service:a ?p ?o }",
+        "PREFIX ex: <http://e/> SELECT * WHERE { ex:service ?p ?o } # service",
+        "SELECT * WHERE { ?s ?p <http://e/service> }",
+        f"PREFIX wd: <{WDQS[0].rsplit('/', 1)[0]}/> SELECT * WHERE {{ SERVICE wd:sparql {{ }} }}",
+        f"SELECT * WHERE {{ SERVICE <{WDQS[0]}> {{ ?s ?p ?o }} }} # one line, one SERVICE",
+    ],
+)
+def test_queries_that_only_mention_service_pass(query: str) -> None:
+    # the Oxigraph check reads names, strings, IRIs and comments as Oxigraph does
+    assert check_query(query, WDQS).form == "select"

@@ -45,7 +45,39 @@ def test_syntax_error_is_400_with_position(client) -> None:
         "syntax_error",
     )
     assert body["line"] == 2 and body["column"] > 1
-    assert "error" in body["message"]
+    # One line for people, saying where; the parser's own message behind it.
+    assert body["message"].startswith(f"line 2, column {body['column']}: ")
+    assert "\n" not in body["message"] and "error" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s foo:bar ?o }",
+            "line 3, column 6: prefix foo is not declared",
+        ),
+        ("SELEC * {}", "line 1, column 1: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE"),
+        ("SELECT * { ?s <not an iri> ?o }", "line 1, column 15: not a valid IRI"),
+    ],
+)
+def test_syntax_errors_read_as_one_line(client, query, message) -> None:
+    body = client.get("/sparql", query_string={"query": query}).json
+    assert body["error"] == "syntax_error" and body["message"].startswith(message)
+    assert body["detail"] and body["detail"] != body["message"]
+
+
+def test_project_prefixes_are_predefined(client) -> None:
+    answer = client.get(
+        "/sparql",
+        query_string={"query": "SELECT ?s { ?s rdf:type ?t } LIMIT 1"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200 and answer.json["results"]["bindings"]
+    # A query's own declaration wins over the predefined one.
+    own = "PREFIX rdf: <urn:other#> SELECT ?s { ?s rdf:type ?t } LIMIT 1"
+    answer = client.get("/sparql", query_string={"query": own, "format": "json"})
+    assert answer.json["results"]["bindings"] == []
 
 
 @pytest.mark.parametrize(
@@ -189,22 +221,25 @@ def small_client(settings, oxigraph_engine):
     return create_app(small, oxigraph_engine, {}).test_client()
 
 
-def test_row_cap_truncates_with_headers(small_client) -> None:
-    response = small_client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
-    assert response.status_code == 200
+@pytest.mark.parametrize(
+    ("query", "fmt"),
+    [("SELECT * { ?s ?p ?o }", "json"), ("CONSTRUCT WHERE { ?s ?p ?o }", "nt")],
+)
+def test_an_answer_over_the_row_cap_is_an_error_not_a_cut(small_client, query, fmt) -> None:
+    # regression: the first max_rows rows were sent with 200 and only a custom header
+    response = small_client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert_error_shape(response, 422)
+    assert response.json["error"] == "too_many_rows" and response.json["max_rows"] == 3
+    assert "--max-rows" in response.json["message"] and "LIMIT" in response.json["message"]
+    assert "max_rows=3" in response.status  # the reason phrase: what urllib clients show
     assert response.headers["X-SPARQL-MaxRows"] == "3"
-    assert response.headers["X-Iraqkg-Truncated"] == "true"
+
+
+def test_at_the_cap_the_answer_is_whole(small_client) -> None:
+    response = small_client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 3"})
+    assert response.status_code == 200
     assert len(response.json["results"]["bindings"]) == 3
-    graph = small_client.get(
-        "/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"}
-    )
-    assert len(Graph().parse(data=graph.data, format="nt")) == 3
-    assert graph.headers["X-Iraqkg-Truncated"] == "true"
-
-
-def test_under_the_cap_has_no_truncation_header(small_client) -> None:
-    response = small_client.get("/sparql", query_string={"query": "SELECT * {} LIMIT 1"})
-    assert "X-Iraqkg-Truncated" not in response.headers
+    assert "X-SPARQL-MaxRows" not in response.headers
 
 
 def test_oversize_body_is_413(small_client) -> None:
@@ -287,9 +322,9 @@ def test_browser_gets_the_query_page(client) -> None:
     assert response.status_code == 200
     assert media_type(response.headers["Content-Type"]) == "text/html"
     html = response.data.decode()
-    assert "<textarea" in html and 'id="named-queries"' in html
+    assert "<textarea" in html and 'id="named-queries"' in html  # the no-script fallback too
     assert "http" not in response.headers["Content-Security-Policy"]  # nothing off-site
-    for asset in ("query.js", "query.css"):
+    for asset in ("editor.js", "query.css", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css"):
         assert client.get(f"/static/{asset}").status_code == 200
     assert client.get("/").headers["Location"].endswith("/sparql")
 

@@ -224,6 +224,7 @@ def test_index_and_query_page_link_to_entity_pages_and_back(client):
     entity = _html(client, BADR)
     nav = entity.find("nav", "site")
     assert ("/sparql", "Editor") in nav.links() and ("/id/", "Entities") in nav.links()
+    assert ("/questions", "Questions") in nav.links()
     query_page = _html(client, "/sparql")
     assert ("/id/", "Entities") in query_page.find("nav", "site").links()
 

@@ -9,6 +9,7 @@ this test), which is a reason to keep Oxigraph the default, not a difference in 
 
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import contextmanager
 from dataclasses import replace
@@ -55,9 +56,20 @@ def _opened(settings, folder: Path, dataset: Path, kinds: tuple[str, ...]):
             engine.close()
 
 
-def _compare(engines: dict, name: str) -> None:
-    query = NAMED[name].bind()
-    assert_same({kind: engine.query(query) for kind, engine in engines.items()})
+def _compare(engines: dict, name: str, values: dict[str, str] | None = None) -> None:
+    bound = NAMED[name].bind(values)
+    answers = {
+        kind: engine.query(bound.text, bindings=bound.as_dict()) for kind, engine in engines.items()
+    }
+    assert_same(answers)
+
+
+# Each parameter's own example ("e.g. id:qais-al-khazali" in its description), bound.
+EXAMPLES = {
+    name: {p: m.group(1).rstrip(",") for p in q.parameters
+           if (m := re.search(r"e\.g\. (\S+)", q.parameters[p]))}
+    for name, q in NAMED.items()
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +92,18 @@ def test_named_queries_agree_on_all_three_engines(fixture_engines, name):
 
 
 def test_the_fixture_gives_the_named_queries_something_to_answer(fixture_engines):
-    answered = [n for n in LOCAL if fixture_engines["oxigraph"].query(NAMED[n].bind()).rows]
+    engine = fixture_engines["oxigraph"]
+    answered = [
+        n for n in LOCAL if engine.query(NAMED[n].text, bindings=NAMED[n].bind().as_dict()).rows
+    ]
     assert len(answered) >= 12
 
 
 @pytest.mark.parametrize("name", LOCAL)
 def test_named_queries_agree_on_the_full_build(full_build_engines, name):
     _compare(full_build_engines, name)
+
+
+@pytest.mark.parametrize("name", [n for n in LOCAL if EXAMPLES[n]])
+def test_named_queries_agree_with_parameters_bound(fixture_engines, name):
+    _compare(fixture_engines, name, EXAMPLES[name])

@@ -96,6 +96,15 @@ def test_the_date_filter_removes_a_role_that_ended(client):
     assert all(e["status"] in ("Reported", "Inferred") for e in after["edges"])
 
 
+@pytest.mark.parametrize(
+    "entity",
+    ["badr-organization", "id:badr-organization", "badr organization", "Badr Organization"],
+)
+def test_the_entity_is_named_by_slug_prefixed_name_or_label(client, entity):
+    body = _json(client, f"/network?entity={entity}")
+    assert body["filters"]["entity"] == "id:badr-organization"
+
+
 def test_neighbourhood_depth_widens_the_view(client):
     sizes = [
         _json(client, f"/network?entity=badr-organization&depth={d}")["counts"]["nodes"]

@@ -173,10 +173,11 @@ def test_home_page_lists_questions_links_and_search_box(client):
     links = dict(doc.find("main").links())
     for name in named:
         assert f"/questions/{name}" in links
+    paths = {href.split("?")[0] for href in links}
     for path in ("/network", "/timeline", "/sparql", "/ontology"):
-        assert path in links
+        assert path in paths
     assert links[f"/questions/{'drone-strike-blame'}"] == named["drone-strike-blame"].title
-    nav = dict(doc.find("nav", "site").links())
+    nav = {href.split("?")[0]: text for href, text in doc.find("nav", "site").links()}
     assert [nav[p] for p in ("/", "/search", "/network", "/timeline", "/sparql", "/ontology")] == [
         "iraqkg", "Search", "Network", "Timeline", "Editor", "Vocabulary",
     ]  # fmt: skip
@@ -203,12 +204,12 @@ def test_home_with_a_query_redirects_with_it(client):
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    # Every ontology file the build loads (iraqkg.ttl, wikidata.ttl...), not the shapes.
+    """Every ontology file the build reads into the ontology graph (not the shapes)."""
     from iraqkg.build import ontology_files
     from iraqkg.settings import Paths
 
     graph = Graph()
-    for path in ontology_files(Paths(ontology=REPO / "ontology"))[0]:
+    for path in ontology_files(Paths(REPO / "ontology", REPO / "data"))[0]:
         graph.parse(path)
     return graph
 
@@ -260,15 +261,10 @@ def test_vocabulary_terms_have_domain_range_mappings_and_examples(client):
 def test_vocabulary_page_has_an_anchor_per_term(client, ontology):
     doc = _html(client, "/ontology")
     anchors = {a.attrs["id"] for a in doc.find_all("article", "term")}
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property)
     expected = {
         iri.split("#")[1]
-        for kind in (
-            OWL.Class,
-            OWL.ObjectProperty,
-            OWL.DatatypeProperty,
-            RDF.Property,
-            OWL.AnnotationProperty,
-        )
+        for kind in (*kinds, OWL.AnnotationProperty)
         for iri in _own(ontology, kind)
     }
     assert anchors == expected
@@ -281,3 +277,33 @@ def test_every_new_page_is_phone_friendly(client):
     for path in ("/", "/search?q=Badr", "/ontology"):
         html = client.get(path, headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
         assert 'name="viewport" content="width=device-width' in html
+
+
+# ---- other datasets: the mini fixture (tests/web/fixtures/mini.trig), a new build
+
+
+def test_pages_work_over_another_dataset_and_follow_a_new_build(app):
+    from iraqkg.web.search_index import current_index
+    from iraqkg.web.state import EXTENSION
+
+    client = app.test_client()
+    hits = _json(client, "/search?q=Kataib Hizbollah")["results"]
+    assert [h["id"] for h in hits][:1] == ["kataib-hezbollah"]
+    assert _json(client, "/search?q=Badr&type=Person")["results"] == []
+    home = _json(client, "/?format=json")
+    assert {c["class"]: c["count"] for c in home["entities_per_class"]} == {
+        "ArmedGroup": 3,
+        "Person": 3,
+    }
+    vocabulary = _json(client, "/ontology")
+    assert [c["term"] for c in vocabulary["classes"]] == ["ikg:ArmedGroup", "ikg:Person"]
+    with app.test_request_context("/"):
+        first = current_index()
+        assert current_index() is first  # cached
+        state = app.extensions[EXTENSION]
+        before = state.info.get("build_id")
+        state.info["build_id"] = "another-build"
+        try:
+            assert current_index() is not first  # a new build gets a new index
+        finally:
+            state.info["build_id"] = before

@@ -116,16 +116,18 @@ def routed_engine(request, mirror, built_dataset_file):
 @pytest.mark.parametrize("name", WIKIDATA_QUERIES)
 def test_named_query_joins_through_service(routed_engine, oracle, name, item):
     _, engine = routed_engine
-    query = NAMED[name].bind({"item": f"<{item}>"})
-    got = engine.query(query)
-    assert keys(got.rows) == expected_rows(oracle, query)
+    bound = NAMED[name].bind({"item": f"<{item}>"})
+    got = engine.query(bound.text, bindings=bound.as_dict())
+    # The oracle reads the same query spelled out (the bound term in VALUES blocks).
+    assert keys(got.rows) == expected_rows(oracle, NAMED[name].spelled_out({"item": f"<{item}>"}))
 
 
 def test_the_join_returns_the_fixture_values(routed_engine):
     # Not only "equal to the oracle": the Wikidata side really came back.
     _, engine = routed_engine
     badr = URIRef(WD + "Q2994636")
-    result = engine.query(NAMED["wikidata-facts"].bind({"item": f"<{badr}>"}))
+    bound = NAMED["wikidata-facts"].bind({"item": f"<{badr}>"})
+    result = engine.query(bound.text, bindings=bound.as_dict())
     rows = [dict(zip(result.variables, row, strict=True)) for row in result.rows]
     websites = {str(r["website"]) for r in rows}
     inception = FIXTURE.value(badr, URIRef("http://www.wikidata.org/prop/direct/P571"))
@@ -138,7 +140,8 @@ def test_the_join_returns_the_fixture_values(routed_engine):
 
 def test_deprecated_statements_are_left_out(routed_engine):
     _, engine = routed_engine
-    result = engine.query(NAMED["wikidata-memberships"].bind({"item": f"<{WD}Q2994636>"}))
+    bound = NAMED["wikidata-memberships"].bind({"item": f"<{WD}Q2994636>"})
+    result = engine.query(bound.text, bindings=bound.as_dict())
     values = {str(row[result.variables.index("value")]) for row in result.rows}
     assert WD + "Q3291634" not in values  # the deprecated part-of statement
     assert {WD + "Q19610107", WD + "Q47487535"} <= values
@@ -147,7 +150,7 @@ def test_deprecated_statements_are_left_out(routed_engine):
 def test_the_endpoint_answers_the_join_over_http(routed_engine, oracle):
     settings, engine = routed_engine
     client = create_app(settings, engine, {}).test_client()
-    query = NAMED["wikidata-memberships"].bind({"item": f"<{WD}Q2994636>"})
+    query = NAMED["wikidata-memberships"].spelled_out({"item": f"<{WD}Q2994636>"})
     response = client.get(
         "/sparql",
         query_string={"query": query},
@@ -219,7 +222,8 @@ def test_the_bound_item_travels_inside_the_service_group(mirror, built_dataset_f
             engine=engine_name, service_rewrite=((WIKIDATA_QUERY_SERVICE, proxy.url),)
         )
         engine = open_engine(settings, [built_dataset_file])
-        engine.query(NAMED["wikidata-facts"].bind({"item": f"<{WD}Q19610107>"}))
+        bound = NAMED["wikidata-facts"].bind({"item": f"<{WD}Q19610107>"})
+        engine.query(bound.text, bindings=bound.as_dict())
         engine.close()
     finally:
         proxy.close()
@@ -297,14 +301,15 @@ def test_routes_must_name_an_allowlisted_iri_and_an_http_url():
 
 
 def test_a_real_client_gets_the_join_from_the_served_endpoint(mirror, built_dataset_file, oracle):
-    # The production path: waitress, a query worker process, SPARQLWrapper as the client.
+    # The production path: waitress, a query worker process, SPARQLWrapper as the client
+    # (which sends text: the query spelled out with its VALUES blocks).
     from endpoint_helpers import live_server, make_pool_app
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     from iraqkg.web import close_app
 
     settings = EndpointSettings(workers=1, service_rewrite=((WIKIDATA_QUERY_SERVICE, mirror),))
-    query = NAMED["wikidata-facts"].bind({"item": f"<{WD}Q2994636>"})
+    query = NAMED["wikidata-facts"].spelled_out({"item": f"<{WD}Q2994636>"})
     app = make_pool_app(settings, [built_dataset_file])
     try:
         with live_server(app, settings) as url:

@@ -12,10 +12,12 @@ empty), and materialises the union default graph at load time when
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from rdflib.term import Node
 
 from iraqkg.engines.errors import (
     DatasetError,
@@ -48,7 +50,10 @@ class Engine(Protocol):
 
     ``query`` refuses updates and disallowed SERVICE calls (QueryRefused), reports syntax
     errors (QuerySyntaxError), cuts rows / triples at ``max_rows`` (result.truncated), and
-    resolves relative IRIs against ``base_iri`` (the endpoint URL, over HTTP).
+    resolves relative IRIs against ``base_iri`` (the endpoint URL, over HTTP). The project's
+    prefixes (namespaces.PREFIXES) are predefined: a query need not declare them.
+    ``bindings`` ({variable name: IRI or literal}) are substituted for the variables by the
+    engine itself, never pasted into the text by the caller.
     """
 
     name: str
@@ -61,6 +66,7 @@ class Engine(Protocol):
         named_graph_uris: Sequence[str] = (),
         max_rows: int | None = None,
         base_iri: str | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult: ...
 
     def counts(self) -> dict[str, int]: ...

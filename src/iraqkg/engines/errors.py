@@ -16,12 +16,21 @@ class EngineError(Exception):
 
 
 class QuerySyntaxError(EngineError):
-    """The query does not parse; ``line`` and ``column`` are 1-based when the parser says."""
+    """The query does not parse; ``line`` and ``column`` are 1-based when the parser says.
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message, line, column)
+    ``message`` is one line for people; ``detail`` the parser's own message, if different."""
+
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(message, line, column, detail)
         self.line = line
         self.column = column
+        self.detail = detail if detail != message else None
 
     def __str__(self) -> str:
         return self.message

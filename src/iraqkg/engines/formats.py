@@ -53,18 +53,26 @@ RESULT_FORMATS: tuple[Format, ...] = (
 
 # CONSTRUCT and DESCRIBE results (and the service description), in preference order.
 GRAPH_FORMATS: tuple[Format, ...] = (
+    # Turtle is N3 without N3's extensions: N3 readers (SPARQLWrapper's N3) read it.
     Format(
         "turtle",
         "text/turtle",
-        ("application/x-turtle", "application/turtle"),
-        ("turtle", "ttl"),
+        (
+            "application/x-turtle",
+            "application/turtle",
+            "text/n3",
+            "text/rdf+n3",
+            "application/n3",
+            "application/rdf+n3",
+        ),
+        ("turtle", "ttl", "n3"),
         sd_name="Turtle",
     ),
     Format("nt", "application/n-triples", (), ("nt", "ntriples", "n-triples"), sd_name="N-Triples"),
     Format(
         "jsonld",
         "application/ld+json",
-        ("application/json",),
+        ("application/json", "application/x-json+ld"),
         ("json-ld", "jsonld", "json"),
         text=False,
         sd_name="JSON-LD",
@@ -87,6 +95,11 @@ ALL_FORMATS = RESULT_FORMATS + GRAPH_FORMATS
 def formats_for(kind: str) -> tuple[Format, ...]:
     """The formats a result of this kind ("select", "ask" or "graph") can be written in."""
     return GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+
+
+def is_known(wanted: str) -> bool:
+    """True when ``wanted`` names some format, of any kind."""
+    return any(find_format(kind, wanted) for kind in ("select", "graph"))
 
 
 def find_format(kind: str, wanted: str) -> Format | None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.term import Node
 
 from iraqkg.engines.errors import DatasetError, EngineUnavailable, QueryRefused, QuerySyntaxError
 from iraqkg.engines.loading import check_files, file_kind
-from iraqkg.engines.policy import check_graph_iris, check_query
+from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query
+from iraqkg.engines.prologue import check_bindings, insert_values
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.services import route_services
+from iraqkg.engines.syntax import summarise
 from iraqkg.engines.terms import to_rdflib
+from iraqkg.namespaces import PREFIXES
 from iraqkg.settings import EndpointSettings
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -24,12 +28,15 @@ _COUNT_NAMED = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g
 _COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
 
-def syntax_error(exc: SyntaxError) -> QuerySyntaxError:
-    """A QuerySyntaxError with the line and column Oxigraph's message gives."""
+def syntax_error(exc: SyntaxError, query: str = "") -> QuerySyntaxError:
+    """A QuerySyntaxError with the line and column Oxigraph's message gives, summed up in
+    one line (the parser's own message kept as the detail)."""
     message = str(exc)
     found = _POSITION.search(message)
     line, column = (int(found[1]), int(found[2])) if found else (None, None)
-    return QuerySyntaxError(f"syntax {message}" if found else message, line, column)
+    detail = f"syntax {message}" if found else message
+    message, line, column = summarise(query, detail, line, column)
+    return QuerySyntaxError(message, line, column, detail)
 
 
 def graph_nodes(iris: Sequence[str]) -> list[ox.NamedNode]:
@@ -75,8 +82,18 @@ class OxigraphEngine:
         named_graph_uris: Sequence[str] = (),
         max_rows: int | None = None,
         base_iri: str | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist)
+        check_query(query, self._allowlist, prefixes=PREDEFINED, base_iri=base_iri)
+        if bindings:
+            # Not Store.query(substitutions=...): pyoxigraph 0.5 loses a substituted value
+            # in BIND(?x AS ?y) and COALESCE(?x), and BOUND(?x) is false, so named queries
+            # would answer wrongly (tests/test_named_queries.py shows it). The terms go in
+            # a VALUES block, spelled by pyoxigraph from the parsed terms, never user text.
+            try:
+                query = insert_values(query, check_bindings(bindings).items())
+            except ValueError as exc:
+                raise QueryRefused(f"cannot bind parameters: {exc}", "bad_binding") from None
         check_graph_iris(default_graph_uris, named_graph_uris)
         query = route_services(query, self._routes)  # after the allowlist check
         dataset = {}
@@ -87,7 +104,12 @@ class OxigraphEngine:
                 "named_graphs": graph_nodes(named_graph_uris),
             }
         try:
-            answer = self._store.query(query, base_iri=base_iri, **dataset)
+            answer = self._store.query(
+                query,
+                base_iri=base_iri,
+                prefixes=PREFIXES,
+                **dataset,
+            )
             if isinstance(answer, ox.QueryBoolean):
                 return QueryResult.from_boolean(bool(answer))
             if isinstance(answer, ox.QuerySolutions):
@@ -99,7 +121,7 @@ class OxigraphEngine:
             )
             return QueryResult.from_triples(triples, max_rows)  # type: ignore[arg-type]
         except SyntaxError as exc:
-            raise syntax_error(exc) from None
+            raise syntax_error(exc, query) from None
         except OSError as exc:  # a SERVICE call that failed, or a storage error
             raise EngineUnavailable(f"query failed: {exc}") from None
 

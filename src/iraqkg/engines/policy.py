@@ -11,7 +11,7 @@ could spell it) is checked, and one that cannot be read is refused rather than p
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from rdflib.term import URIRef, Variable
 
 from iraqkg.engines.errors import QueryRefused, QuerySyntaxError
+from iraqkg.namespaces import PREFIXES as _PREFIXES
 
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 UPDATE_KEYWORDS = {
@@ -53,6 +54,11 @@ class QueryInfo:
         if self.form in ("construct", "describe"):
             return "graph"
         return self.form
+
+
+def tokens(query: str) -> Iterator[re.Match[str]]:
+    """The query's tokens (space and comments included); ``lastgroup`` is the kind."""
+    return _TOKEN.finditer(query)
 
 
 def _first_keyword(query: str) -> str | None:
@@ -94,12 +100,19 @@ def parse_with_rdflib(query: str, base_iri: str | None = None) -> Any:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    from iraqkg.engines.syntax import summarise
+    from iraqkg.namespaces import PREFIXES
+
     try:
-        return translateQuery(parseQuery(query), base=base_iri)
+        return translateQuery(parseQuery(query), base=base_iri, initNs=PREFIXES)
     except ParseException as exc:
-        raise QuerySyntaxError(f"syntax error: {exc.msg}", exc.lineno, exc.col) from None
+        detail = f"syntax error: {exc}"
+        message, line, column = summarise(query, detail, exc.lineno, exc.col)
+        raise QuerySyntaxError(message, line, column, detail) from None
     except Exception as exc:  # rdflib raises bare Exceptions (unknown prefix, bad IRI...)
-        raise QuerySyntaxError(f"syntax error: {exc}") from None
+        detail = f"syntax error: {exc}"
+        message, line, column = summarise(query, detail, None, None)
+        raise QuerySyntaxError(message, line, column, detail) from None
 
 
 def _walk(node: Any, seen: set[int]) -> Any:
@@ -158,6 +171,11 @@ def may_call_service(query: str) -> bool:
     return "service" in lowered or "\\u" in lowered
 
 
+# The prefixes every engine declares for a query (namespaces.PREFIXES), as check_query takes
+# them: a query may use ikg:, id:, wd: ... without PREFIX lines.
+PREDEFINED: tuple[tuple[str, str], ...] = tuple(_PREFIXES.items())
+
+
 @lru_cache(maxsize=1024)
 def check_query(
     query: str,
@@ -214,7 +232,7 @@ def _check_with_oxigraph(
                 f"clauses are set aside ({exc})",
                 "service_refused",
             ) from None
-        raise syntax_error(exc) from None
+        raise syntax_error(exc, query) from None
     for target in readings[0].targets:
         _check_target(target, allowlist)
 

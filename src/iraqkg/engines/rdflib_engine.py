@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import rdflib.plugins.sparql
@@ -18,13 +18,16 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from iraqkg.engines.errors import DatasetError, QueryRefused, QuerySyntaxError
 from iraqkg.engines.loading import check_files, file_kind
 from iraqkg.engines.policy import check_graph_iris, check_query, parse_with_rdflib
+from iraqkg.engines.prologue import check_bindings, insert_values
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.services import route_services
 from iraqkg.settings import EndpointSettings
+from iraqkg.sparql_text import service_clauses
 
 _VIEWS_KEPT = 16  # datasets built for FROM / protocol graphs, reused (the data is immutable)
 
@@ -93,9 +96,20 @@ class RdflibEngine:
         named_graph_uris: Sequence[str] = (),
         max_rows: int | None = None,
         base_iri: str | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
         check_query(query, self._allowlist, "rdflib")
         check_graph_iris(default_graph_uris, named_graph_uris)
+        initial = check_bindings(bindings)
+        if initial and service_clauses(query):
+            # rdflib would send every variable bound so far (the initBindings' whole solution)
+            # to the SERVICE endpoint: there, the validated terms go in VALUES blocks instead,
+            # at the top of the WHERE group and of each SERVICE group that uses them.
+            try:
+                query = insert_values(query, initial.items())
+            except ValueError as exc:
+                raise QueryRefused(f"cannot bind parameters: {exc}", "bad_binding") from None
+            initial = {}
         query = route_services(query, self._routes)  # after the allowlist check
         parsed = parse_with_rdflib(query, base_iri)
         algebra = CompValue(parsed.algebra.name, **parsed.algebra)
@@ -111,7 +125,7 @@ class RdflibEngine:
         else:
             dataset = self._dataset
         try:
-            answer = evalQuery(dataset, Query(parsed.prologue, algebra))
+            answer = evalQuery(dataset, Query(parsed.prologue, algebra), initBindings=initial)
             kind = answer["type_"]
             if kind == "ASK":
                 return QueryResult.from_boolean(answer["askAnswer"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
@@ -23,9 +23,11 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from iraqkg.engines.errors import EngineUnavailable, QueryRefused, QuerySyntaxError, QueryTimeout
 from iraqkg.engines.oxigraph_engine import load_store
-from iraqkg.engines.policy import check_graph_iris, check_query
+from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query
+from iraqkg.engines.prologue import check_bindings, insert_values, prefix_line
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.services import route_services
+from iraqkg.engines.syntax import summarise
 from iraqkg.engines.terms import to_rdflib
 from iraqkg.settings import EndpointSettings
 
@@ -125,12 +127,22 @@ class RemoteEngine:
         named_graph_uris: Sequence[str] = (),
         max_rows: int | None = None,
         base_iri: str | None = None,
+        bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        kind = check_query(query, self._allowlist).kind
+        kind = check_query(query, self._allowlist, prefixes=PREDEFINED, base_iri=base_iri).kind
         check_graph_iris(default_graph_uris, named_graph_uris)
+        original = query
+        if bindings:  # the protocol has no bindings: a VALUES block of validated terms
+            try:
+                query = insert_values(query, check_bindings(bindings).items())
+            except ValueError as exc:
+                raise QueryRefused(f"cannot bind parameters: {exc}", "bad_binding") from None
         query = route_services(query, self._routes)  # after the allowlist check
-        if base_iri:  # the SPARQL Protocol has no base parameter: say it in the query
-            query = f"BASE <{base_iri}>\n{query}"
+        # The protocol has no base or prefixes parameter either: one line says both.
+        prologue = (f"BASE <{base_iri}> " if base_iri else "") + prefix_line(query)
+        added = 1 if prologue else 0
+        if prologue:
+            query = prologue.rstrip("\n") + "\n" + query
         params = [("query", query)]
         params += [("default-graph-uri", uri) for uri in default_graph_uris]
         params += [("named-graph-uri", uri) for uri in named_graph_uris]
@@ -145,9 +157,9 @@ class RemoteEngine:
         try:
             body, content_type = self._send(request, self._timeout)
         except QuerySyntaxError as exc:
-            if base_iri and exc.line:  # point at the client's own text, not ours
-                raise QuerySyntaxError(exc.message, exc.line - 1, exc.column) from None
-            raise
+            line = exc.line - added if exc.line else None  # the client's line, not ours
+            message, line, column = summarise(original, exc.message, line, exc.column)
+            raise QuerySyntaxError(message, line, column, exc.message) from None
         if content_type.startswith(_NTRIPLES):
             quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
             triples = ((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))

@@ -11,6 +11,7 @@ from rdflib.term import BNode, Node, URIRef
 
 from iraqkg.engines import sparql_results as srx
 from iraqkg.engines.formats import find_format
+from iraqkg.engines.jsonld import write_triples
 from iraqkg.engines.terms import to_oxigraph
 from iraqkg.namespaces import PREFIXES
 
@@ -85,6 +86,8 @@ def serialize_graph(triples: Iterable[Triple], key: str) -> bytes:
     used = {p: ns for p, ns in namespaces.items() if any(i.startswith(ns) for i in iris)}
     blank: dict[str, ox.BlankNode] = {}
     converted = [ox.Triple(*(_node(t, blank) for t in triple)) for triple in unique]
+    if key == "jsonld":  # compact, under the published @context (engines/jsonld.py)
+        return "".join(write_triples(converted)).encode("utf-8")
     return ox.serialize(converted, format=_OX_FORMATS[key], prefixes=used)
 
 

@@ -5,11 +5,12 @@ SERVICE endpoints at once), so the check is in two parts:
 
 1. **A scan** of the query text with SPARQL's lexical rules (strings, comments, IRIs,
    variables, prefixed names with their escapes). Every occurrence of the letters
-   ``service`` (any case) outside a string, comment, IRI, variable or the local part of a
-   prefixed name is taken as the keyword, even glued to other letters (``trueSERVICE``,
-   ``SERVICEex:x`` and ``SERVICE:x`` all parse as SERVICE in Oxigraph), and what follows
+   ``service`` (any case) in a bare word (outside strings, comments, IRIs, variables and
+   prefixed names) is taken as the keyword, even glued to other letters (``trueSERVICE``
+   and ``SERVICESILENT<...>`` parse as SERVICE in Oxigraph), and what follows
    must be an IRI or a prefixed name (after an optional SILENT) that resolves, through every
-   PREFIX declaration of it, to an absolute IRI. The text is scanned as written and with
+   PREFIX declaration of it, to an absolute IRI. A ``service`` in a prefixed name's prefix
+   (``service:x``, glued ``SERVICE:x``) is left to part 2. The text is scanned as written and with
    its ``\\u`` escapes decoded, and both readings must pass.
 2. **Oxigraph's own parser confirms the scan's reading**: the query is rewritten with every
    keyword the scan found turned into ``GRAPH`` (same syntax: an IRI or variable and a
@@ -127,7 +128,6 @@ def scan(query: str, defaults: Mapping[str, str] | None = None) -> Scan:
     declared = _declarations(query)
     found = Scan()
     at, size = 0, len(query)
-    previous_word = ""
     while at < size:
         char = query[at]
         if char.isspace() or char == "#":
@@ -143,23 +143,15 @@ def scan(query: str, defaults: Mapping[str, str] | None = None) -> Scan:
             token = _VARIABLE.match(query, at)
         if token is None and (char.isalpha() or char in "_:"):
             token = _PNAME.match(query, at)
-            if token is not None and previous_word != "prefix":
-                # a prefix containing "service" may be the keyword glued to a name
-                prefix_end = token.end("prefix") if token.group("prefix") else at
-                for hit in _SERVICE.finditer(query, at, prefix_end):
-                    _keyword(query, hit, found, declared, defaults)
-                local_start = token.start("local") if token.group("local") else token.end()
-                for hit in _SERVICE.finditer(query, local_start, token.end()):
-                    found.rewrites.append((hit.start(), hit.end(), "sxrvice"))
-                    found.inert = True
-                previous_word = ""
-                at = token.end()
-                continue
-            if token is not None:  # PREFIX service: <...>
+            if token is not None:
+                # A prefixed name: Oxigraph reads "service:x" as one in a triple, and as the
+                # keyword before ":x {" (SERVICE:x {...}). Either way its "service" is spelled
+                # "sxrvice" for the parse that confirms the scan: as a name it still parses
+                # (the PREFIX declaration is renamed alike); as the keyword, a prefixed name
+                # before "{" parses nowhere but after GRAPH or SERVICE, so the parse fails.
                 for hit in _SERVICE.finditer(query, at, token.end()):
                     found.rewrites.append((hit.start(), hit.end(), "sxrvice"))
                     found.inert = True
-                previous_word = ""
                 at = token.end()
                 continue
             token = _WORD.match(query, at)
@@ -167,21 +159,18 @@ def scan(query: str, defaults: Mapping[str, str] | None = None) -> Scan:
         if token is None:
             token = _NUMBER.match(query, at)
         if token is None:
-            previous_word = ""
             at += 1
             continue
         if inert_kind:
             for hit in _SERVICE.finditer(query, token.start(), token.end()):
                 found.rewrites.append((hit.start(), hit.end(), "sxrvice"))
                 found.inert = True
-            previous_word = ""
             at = token.end()
             continue
         # A bare word: every "service" in it is the keyword (Oxigraph needs no boundary).
         hits = list(_SERVICE.finditer(query, token.start(), token.end()))
         for hit in hits:
             _keyword(query, hit, found, declared, defaults)
-        previous_word = token.group().lower()
         # the target may be glued to the word: carry on right after the last keyword
         at = hits[-1].end() if hits else token.end()
     return found

@@ -11,11 +11,13 @@ stated or inferred); edges are the ties of ``NETWORK_PREDICATES`` between two ac
 - one edge per statement the source presents as **Alleged, Claimed, Denied or Disputed**
   (neither asserted nor inferred; ``status`` says which). They never reach the reasoner.
 
-Every edge carries ``validity``: the ``ikg:validDuring`` intervals the build publishes, as
-ISO 8601 intervals with ``..`` for an unknown bound (``../2020-01-03``), space-separated,
-or ``never``. ``contested`` is true when a source disputes or denies the same tie
-(``CONTESTED_STATUSES``). Attributes are plain strings, numbers and booleans, so GraphML
-and GEXF writers take the graph as it is.
+Every edge carries ``label`` (the predicate's label, which Gephi shows) and ``validity``:
+the ``ikg:validDuring`` intervals the build publishes, as ISO 8601 intervals with ``..``
+for an unknown bound (``../2020-01-03``), space-separated, or ``never``. ``contested`` is
+true when a source disputes or denies the same tie (``CONTESTED_STATUSES``) or the build
+found it contradicted (both sides are edges: the statement saying it holds, status
+Reported, and the negation, status Negated). Attributes
+are plain strings, numbers and booleans, so GraphML and GEXF writers take the graph as it is.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from rdflib.term import Node
 from iraqkg.explain import short
 from iraqkg.namespaces import (
     ASSERTED_GRAPH,
+    CONTESTED_GRAPH,
     IKG,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
@@ -84,8 +87,8 @@ NOT_DRAWN = (
     "hasPoliticalWing",
     "basedIn",
 )
-# Statuses that mean a source disagrees with a tie. A later explicit contested marker in the
-# data can join here.
+# Statuses that mean a source disagrees with a tie; ties the build found contradicted
+# (ikg:Contest records in the contested graph) are contested too.
 CONTESTED_STATUSES = ("Disputed", "Denied")
 
 _VALUES = " ".join(f"ikg:{name}" for name in NETWORK_PREDICATES)
@@ -152,6 +155,20 @@ CLAIMS_QUERY = (
         ikg:object ?o .
     FILTER(?status != ikg:Reported)
     {_QUALIFIERS} }}
+  {_ACTORS}
+}}"""
+)
+# Relations one source states and another contradicts (``iraqkg.contest``): both sides.
+CONTESTS_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?s ?p ?o ?st ?side ?source ?paragraph ?start ?end ?point ?according
+       ?v ?from ?until WHERE {{
+  VALUES ?p {{ {_VALUES} }}
+  GRAPH <{CONTESTED_GRAPH}> {{
+    ?c a ikg:Contest ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+    {{ ?c ikg:supportedBy ?st BIND("for" AS ?side) }}
+    UNION {{ ?c ikg:contradictedBy ?st BIND("against" AS ?side) }} }}
+  GRAPH <{PROVENANCE_GRAPH}> {{ ?st a ikg:Statement . {_QUALIFIERS} }}
   {_ACTORS}
 }}"""
 )
@@ -254,7 +271,7 @@ def _grouped(rows: Iterable[dict[str, Node]], key: str) -> dict[tuple, list[dict
 
 
 def build_network(select: Select) -> Network:
-    """The network from a dataset that ``select`` queries (a build: four named graphs)."""
+    """The network from a dataset that ``select`` queries (a build and its named graphs)."""
     graph = nx.MultiDiGraph()
     nodes: dict[Node, dict[str, object]] = {}
     types: dict[Node, set[str]] = defaultdict(set)
@@ -281,6 +298,8 @@ def build_network(select: Select) -> Network:
     for (s, p, o, _), rows in claims.items():
         if local_name(rows[0]["status"]) in CONTESTED_STATUSES:
             contested.add((s, p, o))
+    contests = _grouped(select(CONTESTS_QUERY), "st")
+    contested.update((s, p, o) for s, p, o, _ in contests)
 
     def add(s: Node, p: Node, o: Node, key: str, attrs: dict[str, object]) -> None:
         attrs.update(kind=local_name(p), predicate=str(p), contested=(s, p, o) in contested)
@@ -304,6 +323,12 @@ def build_network(select: Select) -> Network:
                 attrs["rule"] = str(rows[0]["rule"])
         attrs["validity"] = _validity(rows)
         add(s, p, o, str(attrs.get("inference", f"inferred {short(s)} {short(o)}")), attrs)
+    for (s, p, o, _), rows in sorted(contests.items(), key=_order):
+        # The side that says it holds, and the negation that says it does not.
+        status = "Reported" if str(rows[0]["side"]) == "for" else "Negated"
+        attrs = {"status": status, "asserted": False, "inferred": False}
+        attrs.update(_record_attributes(rows))
+        add(s, p, o, str(attrs["statement"]), attrs)
     for (s, p, o, _), rows in sorted(claims.items(), key=_order):
         attrs = {"status": local_name(rows[0]["status"]), "asserted": False, "inferred": False}
         attrs.update(_record_attributes(rows))
@@ -337,6 +362,8 @@ def _with_schema(graph: nx.MultiDiGraph, select: Select) -> Network:
                 seen.add(current)
                 todo.extend(supers.get(current, ()))
         implies[kind] = frozenset(seen)
+    for _, _, data in graph.edges(data=True):  # Gephi shows an edge's "label"
+        data["label"] = labels.get(str(data["kind"]), str(data["kind"]))
     return Network(graph, implies, frozenset(symmetric), labels)
 
 

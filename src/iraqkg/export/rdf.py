@@ -1,5 +1,12 @@
-"""The dataset as RDF: N-Quads, TriG and JSON-LD keep the four named graphs; Turtle is
-their union (Turtle has no graphs). Parsed once with rdflib, written by rdflib."""
+"""The dataset as RDF: N-Quads, TriG and JSON-LD keep the named graphs; Turtle is
+their union (Turtle has no graphs).
+
+N-Quads is the build's file itself. TriG and Turtle are parsed and written by pyoxigraph
+without a store, which keeps every literal's lexical form as the build wrote it
+("48"^^xsd:decimal stays "48": rdflib's writers print 48.0, and a store keeps only the
+value, so "2600000000.0" would become "2600000000" — other RDF terms). JSON-LD is written by
+rdflib, which can compact it with the project's prefixes as its @context.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +14,10 @@ import shutil
 from pathlib import Path
 from typing import BinaryIO
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Dataset
 
 from iraqkg.namespaces import PREFIXES
-
-
-def _bound(graph: Graph) -> Graph:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
-    return graph
 
 
 def write_nquads(path: Path, out: BinaryIO) -> None:
@@ -24,15 +26,21 @@ def write_nquads(path: Path, out: BinaryIO) -> None:
         shutil.copyfileobj(source, out)
 
 
-def write_trig(dataset: Dataset, out: BinaryIO) -> None:
-    out.write(_bound(dataset).serialize(format="trig", encoding="utf-8"))
+def _quads(path: Path) -> list[ox.Quad]:
+    from iraqkg.engines.loading import file_kind
+
+    kind = ox.RdfFormat.from_media_type(file_kind(path).media_type)
+    # Sorted by graph, then subject: one block per graph, the same file for the same build.
+    return sorted(ox.parse(path=path, format=kind), key=lambda q: (str(q.graph_name), str(q)))
 
 
-def write_turtle(dataset: Dataset, out: BinaryIO) -> None:
-    union = _bound(Graph())
-    for quad in dataset.quads((None, None, None, None)):
-        union.add(quad[:3])
-    out.write(union.serialize(format="turtle", encoding="utf-8"))
+def write_trig(path: Path, out: BinaryIO) -> None:
+    ox.serialize(_quads(path), out, ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+
+
+def write_turtle(path: Path, out: BinaryIO) -> None:
+    union = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in _quads(path)}, key=str)
+    ox.serialize(union, out, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
 
 
 def write_jsonld(dataset: Dataset, out: BinaryIO) -> None:

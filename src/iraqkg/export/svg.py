@@ -22,6 +22,7 @@ import networkx as nx
 SEED = 20211107
 FONT = 11  # px, label text
 CHAR = 6.1  # px, average width of a label character at FONT
+LEGEND_COLUMN = 250  # px per legend column (2 to 4 columns, as the picture's width allows)
 MAX_LABEL = 30  # characters; longer labels are cut (the full one is in the tooltip)
 
 KIND_COLOURS = {
@@ -115,7 +116,7 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
             pos = {nodes[0]: (0.0, 0.0)}
         else:
             raw = nx.spring_layout(sub, seed=SEED, iterations=150)
-            scale = 95 * math.sqrt(len(nodes)) + 30
+            scale = 115 * math.sqrt(len(nodes)) + 30
             pos = {n: (float(x) * scale, float(y) * scale * 0.8) for n, (x, y) in raw.items()}
             pos = _spread_labels(graph, pos)
         boxes = [_box(graph, n, *pos[n]) for n in nodes]
@@ -151,7 +152,7 @@ def _box(
 
 
 def _spread_labels(
-    graph: nx.MultiDiGraph, pos: dict[str, tuple[float, float]], passes: int = 40
+    graph: nx.MultiDiGraph, pos: dict[str, tuple[float, float]], passes: int = 80
 ) -> dict[str, tuple[float, float]]:
     """Push nodes apart where their label boxes overlap (bounded passes, sorted order)."""
     nodes = sorted(pos)
@@ -265,9 +266,18 @@ def render_svg(
     x1, y1 = max(max(xs) + 20, label_right + 10), max(ys) + 20
     legend_parts: list[str] = []
     if legend:
+        columns = max(2, min(4, int((x1 - x0) // LEGEND_COLUMN)))
         legend_parts, legend_height = _legend(
-            x0, y1 + 10, sorted(kinds_used), styles_used, contested_used, labels, groups_used
+            x0,
+            y1 + 10,
+            sorted(kinds_used),
+            styles_used,
+            contested_used,
+            labels,
+            groups_used,
+            columns,
         )
+        x1 = max(x1, x0 + columns * LEGEND_COLUMN)
         y1 += 10 + legend_height
     width, height = round(x1 - x0, 1), round(y1 - y0, 1)
     if not graph:
@@ -391,7 +401,7 @@ def _node(graph, node, point, r, is_centre, node_href) -> str:
     return f'<g class="{cls}"{data_id}>{body}</g>'
 
 
-def _legend(x, y, kinds, styles, contested, labels, groups) -> tuple[list[str], float]:
+def _legend(x, y, kinds, styles, contested, labels, groups, per_row) -> tuple[list[str], float]:
     """Legend rows under the picture: edge kinds, line styles, node colours."""
     items: list[str] = []
     for kind in kinds:
@@ -403,7 +413,7 @@ def _legend(x, y, kinds, styles, contested, labels, groups) -> tuple[list[str], 
     names = {
         "stated": "stated by a source",
         "inferred": "inferred",
-        "claim": "alleged, claimed, denied or disputed",
+        "claim": "alleged, claimed, denied, disputed",
     }
     for style in ("stated", "inferred", "claim"):
         if style in styles:
@@ -419,14 +429,14 @@ def _legend(x, y, kinds, styles, contested, labels, groups) -> tuple[list[str], 
             f'<circle cx="12" cy="-4" r="6" fill="#ffffff" stroke="{CONTESTED}" '
             'stroke-width="1.5"/><text x="12" y="0" text-anchor="middle" font-weight="bold" '
             f'fill="{CONTESTED}">!</text>'
-            '<text x="30" y="0">contested (a source disputes or denies it)</text>'
+            '<text x="30" y="0">contested (disputed or denied)</text>'
         )
     for fill, group in sorted(groups, key=lambda g: g[1]):
         items.append(
             f'<circle cx="12" cy="-4" r="6" fill="{fill}" stroke="#333333"/>'
             f'<text x="30" y="0">{escape(group)}</text>'
         )
-    column, row_height, per_row = 230, 18, 4
+    column, row_height = LEGEND_COLUMN, 18
     out = ['<g class="legend">']
     for i, item in enumerate(items):
         gx = x + (i % per_row) * column

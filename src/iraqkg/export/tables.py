@@ -14,12 +14,15 @@ from typing import BinaryIO
 
 import networkx as nx
 
+from iraqkg.export.network import parse_validity
+
 NODE_COLUMNS = ("id", "label", "types", "description", "iri", "wikidata")
 EDGE_COLUMNS = (
     "source",
     "target",
     "key",
     "kind",
+    "label",
     "predicate",
     "status",
     "asserted",
@@ -42,9 +45,29 @@ def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     nx.write_graphml(graph, out, encoding="utf-8", prettyprint=True)
 
 
+def gexf_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy shaped for GEXF, where ``start`` / ``end`` mean time: an edge's validity
+    intervals become its spells (ISO dates, so Gephi's timeline can play the network; an
+    undated tie has none and always shows), the statement's own qualifiers are kept as
+    ``stated_start`` / ``stated_end``, and the edge id is its key (the statement or
+    inference)."""
+    shaped = nx.MultiDiGraph()
+    shaped.add_nodes_from(graph.nodes(data=True))
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        attrs = {k: value for k, value in data.items() if k not in ("start", "end")}
+        for name in ("start", "end"):
+            if name in data:
+                attrs[f"stated_{name}"] = data[name]
+        spells = parse_validity(str(data.get("validity", "")))
+        if any(lo or hi for lo, hi in spells):
+            attrs["spells"] = spells
+        shaped.add_edge(u, v, key=key, id=key, **attrs)
+    return shaped
+
+
 def write_gexf(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     # GEXF 1.2: labels from the "label" attribute; networkx writes the rest as attvalues.
-    nx.write_gexf(graph, out, encoding="utf-8", prettyprint=True, version="1.2draft")
+    nx.write_gexf(gexf_graph(graph), out, encoding="utf-8", prettyprint=True, version="1.2draft")
 
 
 def nodes_csv(graph: nx.MultiDiGraph) -> str:

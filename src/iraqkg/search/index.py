@@ -20,13 +20,17 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from iraqkg.namespaces import ID, IKG, ORG
-from iraqkg.search.normalise import acronym, fold, plain, skeleton, skeleton_words
+from iraqkg.search.normalise import acronym, fold, forms
 
 # Types whose members are not searched for: the statement records and the inference records.
 _UNSEARCHED = {IKG.Statement, IKG.Inference}
 # Acronyms are computed for organisations only: people and places are not known by initials.
 _ACRONYM_TYPES = {IKG.Organization, ORG.Organization}
 PREDICATES = (RDF.type, SKOS.prefLabel, SKOS.altLabel, IKG.description, RDFS.subClassOf, RDFS.label)
+_DISPATCH = dict(
+    zip(PREDICATES, ("type", "pref", "alt", "description", "parent", "label"), strict=True)
+)
+_NOT_LINKS = frozenset(str(p) for p in PREDICATES)
 
 
 @dataclass(frozen=True)
@@ -119,20 +123,24 @@ class SearchIndex:
         parents: dict[Node, set[Node]] = defaultdict(set)
         class_labels: dict[Node, list[Literal]] = defaultdict(list)
         links: dict[Node, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        id_prefix = str(ID)
         for s, p, o in triples:
-            if p == SKOS.prefLabel and isinstance(o, Literal):
-                pref[s].append(o)
-            elif p == SKOS.altLabel and isinstance(o, Literal):
-                alt[s].add(str(o))
-            elif p == IKG.description and isinstance(o, Literal):
-                descriptions[s].append(o)
-            elif p == RDF.type:
-                types[s].add(o)
-            elif p == RDFS.subClassOf and isinstance(o, URIRef):
-                parents[s].add(o)
-            elif p == RDFS.label and isinstance(o, Literal):
-                class_labels[s].append(o)
-            if isinstance(s, URIRef) and str(s).startswith(str(ID)):
+            kind = _DISPATCH.get(p)
+            if kind is not None:
+                literal = isinstance(o, Literal)
+                if kind == "pref" and literal:
+                    pref[s].append(o)
+                elif kind == "alt" and literal:
+                    alt[s].add(str(o))
+                elif kind == "description" and literal:
+                    descriptions[s].append(o)
+                elif kind == "type":
+                    types[s].add(o)
+                elif kind == "parent" and isinstance(o, URIRef):
+                    parents[s].add(o)
+                elif kind == "label" and literal:
+                    class_labels[s].append(o)
+            if isinstance(s, URIRef) and s.startswith(id_prefix):
                 links[s][str(p)].add(str(o))
         entities, keys, link_list = [], [], []
         for iri in sorted(pref, key=str):
@@ -148,7 +156,7 @@ class SearchIndex:
             degree = sum(
                 1
                 for p, objects in links[iri].items()
-                if p not in {str(q) for q in PREDICATES}
+                if p not in _NOT_LINKS
                 for o in objects
                 if o.startswith(str(ID))
             )
@@ -187,9 +195,7 @@ class SearchIndex:
 
 
 def _key(entity: int, text: str, kind: str) -> Key:
-    return Key(
-        entity, text, kind, fold(text), plain(text), skeleton(text), tuple(skeleton_words(text))
-    )
+    return Key(entity, text, kind, *forms(text))
 
 
 def _english(literals: list[Literal]) -> str:

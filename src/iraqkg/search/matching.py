@@ -2,17 +2,20 @@
 
 Each name of an entity scores 0-100 against the query; the entity takes its best name.
 
-=====================================  =====
-the folded text is the name             100
+======================================  ===========================================
+the folded text is the name              100
+the plain text (articles dropped) is     98
 same transliteration skeleton            96
-a typo away (Levenshtein on skeletons)  90 - 6 per edit (1 edit from 4 letters, 2 from 8)
+a typo away (Levenshtein, plain text)    90 - 6 per edit (1 edit from 5 letters, 2 from 9)
 the computed acronym of a name           88
-every query word is a word of the name  70 + 20 x (query words / name words)
-the same with typos in some words       60 + 20 x ...
-fuzzy (rapidfuzz ratio on skeletons)    up to 75, counted from 70 similarity
-=====================================  =====
+a variant with a typo (skeleton of 7+)   80
+every query word is a word of the name   75 + 20 x (query words / name words)
+the same, some words typos or prefixes   65 + 20 x ... - 3 per edit - 5 per prefix
+fuzzy (rapidfuzz ratio, plain text)      up to 70, counted from 80 similarity
+======================================  ===========================================
 
-Equal scores go to the preferred label, then the better-connected entity, then the label.
+Equal scores go to the closer written form (rapidfuzz ratio), the preferred label, the
+better-connected entity, then the label.
 Candidates come from dictionary look-ups and rapidfuzz's C loops, so a query does not
 score every name in Python.
 """
@@ -26,11 +29,15 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from iraqkg.search.classes import class_iri
 from iraqkg.search.index import Entity, Key, SearchIndex
 from iraqkg.search.normalise import fold, skeleton_word, words
 
 EXACT, PLAIN, SKELETON, ACRONYM = 100.0, 98.0, 96.0, 88.0
 MIN_SCORE = 60.0
+# Skeletons are short (Khadimi and Khazali are kadama and kadala): a typo on top of a variant
+# is only forgiven in longer ones.
+SKELETON_TYPO_LENGTH = 7
 MAX_QUERY = 200  # characters of a query that are read
 
 
@@ -123,7 +130,10 @@ def score(query: Query, key: Key) -> tuple[float, str]:
         distance = Levenshtein.distance(query.plain, key.plain, score_cutoff=allowed)
         if distance <= allowed:
             best = (90 - 6 * distance, "typo")
-        elif len(query.skeleton) >= 5 and Levenshtein.distance(query.skeleton, key.skeleton) == 1:
+        elif (
+            len(query.skeleton) >= SKELETON_TYPO_LENGTH
+            and Levenshtein.distance(query.skeleton, key.skeleton) == 1
+        ):
             best = (80.0, "typo")  # a variant spelling with a typo
     found = _word_score(query, key)
     if found and found[0] > best[0]:
@@ -163,7 +173,7 @@ def _candidates(index: SearchIndex, query: Query) -> set[int]:
             query.plain, index.plains, scorer=fuzz.ratio, score_cutoff=80, limit=200
         ):
             found.add(i)
-        if len(query.skeleton) >= 5:
+        if len(query.skeleton) >= SKELETON_TYPO_LENGTH:
             for _, _, i in process.extract(
                 query.skeleton,
                 index.skeletons,
@@ -178,7 +188,7 @@ def _candidates(index: SearchIndex, query: Query) -> set[int]:
 def _allowed(index: SearchIndex, types: Iterable[str] | None) -> set[int] | None:
     if not types:
         return None
-    wanted = set(types)
+    wanted = {class_iri(t) for t in types}
     return {i for i, e in enumerate(index.entities) if e.all_types & wanted}
 
 
@@ -205,7 +215,8 @@ def search(
 ) -> list[Hit]:
     """The entities whose names match ``text``, best first, at most ``limit``.
 
-    ``types``: class IRIs; an entity qualifies if it is of one of them or of a subclass."""
+    ``types``: classes (IRIs, ``ikg:Person`` or ``Person``); an entity qualifies if it is of
+    one of them or of a subclass."""
     query = Query.of(text)
     if not query.folded:
         return []

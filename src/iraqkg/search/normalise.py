@@ -19,6 +19,7 @@ one name meet on the same key:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -41,8 +42,11 @@ _DOUBLE = re.compile(r"(.)\1+")
 
 def fold(text: str) -> str:
     """Lower case without accents, apostrophes or punctuation; single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        plain = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = _SUN_ARTICLE.sub("al ", plain.casefold().translate(_MARKS_TABLE))
     return " ".join(_NOT_WORD.sub(" ", plain).split())
 
@@ -58,6 +62,7 @@ def plain(text: str) -> str:
     return " ".join(words(fold(text)))
 
 
+@functools.lru_cache(maxsize=65536)
 def skeleton_word(word: str) -> str:
     """One word reduced to the key its romanisations share."""
     if word.isdigit():
@@ -75,6 +80,14 @@ def skeleton_word(word: str) -> str:
 
 def skeleton_words(text: str) -> list[str]:
     return [skeleton_word(w) for w in words(fold(text))]
+
+
+def forms(text: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """(folded, plain, skeleton, skeleton words) of ``text``, folding once."""
+    folded = fold(text)
+    kept = words(folded)
+    skeletons = tuple(skeleton_word(w) for w in kept)
+    return folded, " ".join(kept), " ".join(skeletons), skeletons
 
 
 def skeleton(text: str) -> str:

@@ -53,9 +53,13 @@ def create_app(
 ) -> Flask:
     """The endpoint app. ``engine_factory``: a picklable callable (e.g. EngineFactory) that
     each query worker process calls to open its engine, or an Engine to query in-thread.
-    ``info``: {"build_id": str | None, "named_queries": [(name, sparql), ...] optional}.
+    ``info``: {"build_id": str | None, "questions": {name: NamedQuery} optional (the
+    /questions pages and the editor's examples), "named_queries": [(name, sparql), ...]
+    optional (examples given as text instead)}.
     """
+    from iraqkg.engines import EngineFactory
     from iraqkg.web import (
+        dataset,
         entities,
         explanations,
         health,
@@ -65,8 +69,10 @@ def create_app(
         reconcile,
         search,
         sparql,
+        timeline,
         ui,
     )
+    from iraqkg.web import questions as question_pages
 
     here = Path(__file__).parent
     app = Flask(
@@ -75,12 +81,20 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    questions = dict(info.get("questions", {}))
+    # The examples run as the questions do: with their parameter defaults (not unbound).
+    examples = list(info.get("named_queries", [])) or [
+        (name, q.spelled_out()) for name, q in questions.items()
+    ]
     state = AppState(
         settings,
         _executor(settings, engine_factory),
-        dict(info),
-        list(info.get("named_queries", [])),
+        {k: v for k, v in info.items() if k != "questions"},
+        examples,
+        questions,
     )
+    if isinstance(engine_factory, EngineFactory):  # what /dataset.* offers when info has none
+        state.info.setdefault("dump_files", [str(f) for f in engine_factory.files])
     app.extensions[EXTENSION] = state
     for blueprint in (
         sparql.bp,
@@ -93,6 +107,9 @@ def create_app(
         reconcile.bp,
         ontology.bp,
         network.bp,
+        timeline.bp,
+        question_pages.bp,
+        dataset.bp,
     ):
         app.register_blueprint(blueprint)
     install_error_handlers(app)

@@ -1,9 +1,9 @@
 """Answers to repeated queries, kept in memory: the dataset does not change while served.
 
-Keyed by the whole task (query, dataset, Accept, format, row cap, base IRI), bounded in
-bytes, least recently used first out. Queries whose answer can change without the data
-changing are never kept: SERVICE calls (the remote data moves) and NOW(), RAND(), UUID(),
-STRUUID(), BNODE() (a new value each time).
+Keyed by the whole task (query, bound parameters, dataset, Accept, format, row cap, base
+IRI), bounded in bytes, least recently used first out. Queries whose answer can change
+without the data changing are never kept: SERVICE calls (the remote data moves) and NOW(),
+RAND(), UUID(), STRUUID(), BNODE() (a new value each time).
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 """Every error the endpoint answers has one shape: a JSON object with a stable structure.
 
-    {"status": 400, "error": "syntax_error", "message": "...", "line": 1, "column": 8}
+    {"status": 400, "error": "syntax_error", "message": "line 1, column 8: ...", "line": 1,
+     "column": 8, "detail": "the parser's own message"}
 
 ``error`` is a stable machine-readable code; ``message`` is for people. Status codes:
 400 malformed request or query, or query refused (SERVICE not allowed...); 403 update on
 this read-only endpoint; 404; 405 method; 406 no acceptable format; 413 body too large;
-414 query string too long; 415 wrong or missing Content-Type or charset; 503 timeout, busy
-or engine unavailable; 500 only for a bug.
+414 query string too long; 415 wrong or missing Content-Type or charset; 422 answer over
+the row limit (never cut silently); 503 timeout, busy or engine unavailable; 500 only
+for a bug.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class ApiError(Exception):
         code: str,
         message: str,
         headers: dict[str, str] | None = None,
+        reason: str | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(message)
@@ -46,6 +49,7 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.reason = reason  # the status line's phrase, when the standard one says too little
         self.extra = extra
 
 
@@ -58,7 +62,7 @@ def error_response(error: ApiError) -> Response:
     body.update({k: v for k, v in error.extra.items() if v is not None})
     response = Response(
         json.dumps(body, ensure_ascii=False) + "\n",
-        status=error.status,
+        status=f"{error.status} {error.reason}" if error.reason else error.status,
         content_type="application/json",
     )
     response.headers.update(error.headers)
@@ -70,7 +74,14 @@ def from_exception(exc: BaseException, timeout: float | None = None) -> ApiError
     if isinstance(exc, ApiError):
         return exc
     if isinstance(exc, QuerySyntaxError):
-        return ApiError(400, "syntax_error", exc.message, line=exc.line, column=exc.column)
+        return ApiError(
+            400,
+            "syntax_error",
+            exc.message,
+            line=exc.line,
+            column=exc.column,
+            detail=getattr(exc, "detail", None),
+        )
     if isinstance(exc, QueryRefused):
         return ApiError(403 if exc.code == "read_only" else 400, exc.code, exc.message)
     if isinstance(exc, NotAcceptable):

@@ -5,13 +5,12 @@ Negotiation: ``format=html`` or an Accept that prefers HTML (browsers) gets the 
 ``format=json`` or ``Accept: application/json`` the same content as JSON; anything else (no
 Accept, ``*/*``, SPARQL result types) and any request with ``query=`` is redirected to
 ``/sparql`` with its query string, so SPARQL clients pointed at the root keep working.
-Counts come from grouped SELECTs through the executor, computed once per app.
+Counts come from grouped SELECTs through the executor, computed once per served build.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
@@ -22,26 +21,28 @@ from iraqkg.web.errors import ApiError
 from iraqkg.web.negotiation import best_offer
 from iraqkg.web.pages import entity_path, error_page, html_response, json_response, run_select
 from iraqkg.web.search import short_type, type_options
-from iraqkg.web.search_index import current_index
+from iraqkg.web.search_index import current_index, per_build
 from iraqkg.web.state import current_state
 
 bp = Blueprint("home", __name__)
 
-_KEY = "iraqkg.home"
-_LOCK = threading.Lock()
 _HEADER = re.compile(r"^#\s*(title|question)\s*:\s*(.+?)\s*$")
-# Records the build writes (not entities people look for) are not counted as entities.
-_NOT_ENTITIES = ("Statement", "SourceDocument", "Inference", "ValidityInterval")
+# Entities are what has a name: records the build writes (statements' inferences, validity
+# intervals, quantities) have none. Documents are counted apart, as sources.
+_NOT_ENTITIES = ("Statement", "SourceDocument")
+_NAMED = f"FILTER EXISTS {{ GRAPH ?h {{ ?e <{SKOS.prefLabel}> ?name }} }}"
 
 _PER_CLASS = f"""SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   GRAPH ?g {{ ?e a ?c }}
   FILTER(?g IN (<{ASSERTED_GRAPH}>, <{PROVENANCE_GRAPH}>) && STRSTARTS(STR(?c), "{IKG}")
          && ?c NOT IN ({", ".join(f"<{IKG[n]}>" for n in _NOT_ENTITIES)}))
+  {_NAMED}
 }} GROUP BY ?c"""
 _ENTITIES = f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   GRAPH ?g {{ ?e a ?c }}
   FILTER(?g IN (<{ASSERTED_GRAPH}>, <{PROVENANCE_GRAPH}>) && STRSTARTS(STR(?c), "{IKG}")
          && ?c NOT IN ({", ".join(f"<{IKG[n]}>" for n in _NOT_ENTITIES)}))
+  {_NAMED}
 }}"""
 _PER_SOURCE = f"""SELECT ?source (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?st) AS ?n) WHERE {{
   GRAPH <{PROVENANCE_GRAPH}> {{ ?st a <{IKG.Statement}> ; <{IKG.source}> ?source }}
@@ -98,44 +99,47 @@ def _local(iri: str) -> str:
 
 def holdings() -> dict[str, Any]:
     """What the graph holds: entities per class, statements per source and per status."""
-    found = current_app.extensions.get(_KEY)
-    if found is not None:
-        return found
-    with _LOCK:
-        found = current_app.extensions.get(_KEY)
-        if found is None:
-            index = current_index()
-            per_class = [
-                {
-                    "class": short_type(str(row["c"])),
-                    "iri": str(row["c"]),
-                    "label": index.type_label(str(row["c"])),
-                    "count": int(row["n"]),
-                    "search": url_for("search.search_page", type=short_type(str(row["c"]))),
-                }
-                for row in run_select(_PER_CLASS)
-            ]
-            per_source = [
-                {
-                    "source": _local(str(row["source"])),
-                    "iri": str(row["source"]),
-                    "label": str(row["label"]) if "label" in row else _local(str(row["source"])),
-                    "count": int(row["n"]),
-                    "href": entity_path(row["source"]),
-                }
-                for row in run_select(_PER_SOURCE)
-            ]
-            per_status = {_local(str(r["status"])): int(r["n"]) for r in run_select(_PER_STATUS)}
-            entities = run_select(_ENTITIES)
-            found = {
-                "entities": int(entities[0]["n"]) if entities else 0,
-                "entities_per_class": sorted(per_class, key=lambda c: (-c["count"], c["label"])),
-                "statements": sum(per_status.values()),
-                "statements_per_source": sorted(per_source, key=lambda s: s["source"]),
-                "statements_per_status": dict(sorted(per_status.items())),
-            }
-            current_app.extensions[_KEY] = found
-    return found
+    return per_build("home", _count)
+
+
+def _count() -> dict[str, Any]:
+    index = current_index()
+    per_class = [
+        {
+            "class": short_type(str(row["c"])),
+            "iri": str(row["c"]),
+            "label": index.type_label(str(row["c"])),
+            "count": int(row["n"]),
+            "search": url_for("search.search_page", type=short_type(str(row["c"]))),
+        }
+        for row in run_select(_PER_CLASS)
+    ]
+    per_source = [
+        {
+            "source": _local(str(row["source"])),
+            "iri": str(row["source"]),
+            "label": str(row["label"]) if "label" in row else _local(str(row["source"])),
+            "count": int(row["n"]),
+            "href": entity_path(row["source"]),
+        }
+        for row in run_select(_PER_SOURCE)
+    ]
+    per_status = {_local(str(r["status"])): int(r["n"]) for r in run_select(_PER_STATUS)}
+    entities = run_select(_ENTITIES)
+    return {
+        "entities": int(entities[0]["n"]) if entities else 0,
+        "entities_per_class": sorted(per_class, key=lambda c: (-c["count"], c["label"])),
+        "statements": sum(per_status.values()),
+        "statements_per_source": sorted(per_source, key=lambda s: s["source"]),
+        "statements_per_status": dict(sorted(per_status.items())),
+    }
+
+
+def _page(endpoint: str, fallback: str, **values: str) -> str:
+    """The URL of another blueprint's page, or its planned path when it is not installed."""
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **values)
+    return fallback
 
 
 def _links() -> dict[str, str]:
@@ -143,8 +147,8 @@ def _links() -> dict[str, str]:
         "search": url_for("search.search_page"),
         "suggest": url_for("search.suggest_json"),
         "reconcile": url_for("reconcile.service"),
-        "network": "/network",
-        "timeline": "/timeline",
+        "network": _page("network.network", "/network", format="html"),
+        "timeline": _page("timeline.page", "/timeline"),
         "editor": url_for("sparql.endpoint"),
         "sparql": url_for("sparql.endpoint"),
         "ontology": url_for("ontology.vocabulary"),

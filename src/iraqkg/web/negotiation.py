@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from iraqkg.engines.formats import Format, find_format, formats_for
+from iraqkg.engines.formats import Format, find_format, formats_for, is_known
 
 
 class NotAcceptable(Exception):
@@ -36,11 +36,16 @@ def choose_format(kind: str, accept: str | None, format_params: Sequence[str] = 
     """The format to answer a ``kind`` result in ("select", "ask" or "graph").
 
     Several ``format`` values are allowed when they agree: SPARQLWrapper sends both a
-    short name and a media type (format=rdf+xml&format=application/rdf+xml).
+    short name and a media type list (format=json-ld&format=application/ld+json,
+    application/x-json+ld). Values that name no format at all are ignored, so the Accept
+    header decides; a format of the other kind (csv for CONSTRUCT) is a 406.
     """
     formats = formats_for(kind)
     available = tuple(f.media_type for f in formats)
     label = "CONSTRUCT/DESCRIBE" if kind == "graph" else kind.upper()
+    format_params = tuple(
+        value for value in _split(format_params) if is_known(value) or find_format(kind, value)
+    )
     if format_params:
         chosen = {find_format(kind, value) for value in format_params}
         if None in chosen:
@@ -61,3 +66,13 @@ def choose_format(kind: str, accept: str | None, format_params: Sequence[str] = 
             available,
         )
     return next(fmt for fmt in formats if best in fmt.offers)
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    """Each ``format`` value, comma-separated lists of media types split (SPARQLWrapper)."""
+    found = []
+    for value in values:
+        parts = [part.strip() for part in value.split(",")] if "," in value else [value]
+        known = [part for part in parts if is_known(part)]
+        found += known[:1] if len(parts) > 1 else parts
+    return found

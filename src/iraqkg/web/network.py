@@ -15,12 +15,13 @@ Inferred), ``implied=1`` (keep inferred ties a more specific one already implies
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections import OrderedDict
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from iraqkg.export import tables
@@ -33,13 +34,12 @@ from iraqkg.web.pages import (
     HTML_OFFER,
     entity_path,
     error_page,
-    html_response,
     is_slug,
-    json_response,
     negotiate,
     run_select,
 )
 from iraqkg.web.state import current_state
+from iraqkg.web.ui import CSP
 
 bp = Blueprint("network", __name__)
 
@@ -62,7 +62,7 @@ LABELS = {
     "nodes-csv": "CSV nodes",
 }
 EXTENSION = "iraqkg.network"
-_PICTURES = 64  # views whose drawing is kept
+_ANSWERS = 96  # (view, format) answers kept; the largest, the whole network, is ~0.3 MB
 _LOCK = threading.Lock()
 
 
@@ -70,7 +70,7 @@ class _Cache:
     def __init__(self) -> None:
         self.key: tuple | None = None
         self.network: Network | None = None
-        self.pictures: OrderedDict[tuple, str] = OrderedDict()
+        self.answers: OrderedDict[tuple, tuple[bytes, str, str | None]] = OrderedDict()
 
 
 def current_network() -> Network:
@@ -81,23 +81,23 @@ def current_network() -> Network:
     with _LOCK:
         if cache.key != key or cache.network is None:
             cache.network = build_network(lambda q: run_select(q, complete=True))
-            cache.key, cache.pictures = key, OrderedDict()
+            cache.key, cache.answers = key, OrderedDict()
         return cache.network
 
 
-def _picture(wanted: View, legend: bool, draw) -> str:
+def _remember(key: tuple, make):
+    """The answer for ``key`` (a view and a format), made once and kept (LRU, bounded)."""
     cache: _Cache = current_app.extensions[EXTENSION]
-    key = (wanted, legend, _can_explain())
     with _LOCK:
-        if key in cache.pictures:
-            cache.pictures.move_to_end(key)
-            return cache.pictures[key]
-    svg = draw()
+        if key in cache.answers:
+            cache.answers.move_to_end(key)
+            return cache.answers[key]
+    made = make()  # outside the lock: drawing a big view takes a moment
     with _LOCK:
-        cache.pictures[key] = svg
-        while len(cache.pictures) > _PICTURES:
-            cache.pictures.popitem(last=False)
-    return svg
+        cache.answers[key] = made
+        while len(cache.answers) > _ANSWERS:
+            cache.answers.popitem(last=False)
+    return made
 
 
 def _can_explain() -> bool:
@@ -122,6 +122,15 @@ def node_id(text: str) -> str:
     return f"id:{text}"
 
 
+def _by_label(network: Network, text: str) -> str | None:
+    """The actor whose preferred label is ``text`` (case and spacing aside), if one is."""
+    wanted = " ".join(text.split()).casefold()
+    found = [
+        n for n, d in network.graph.nodes(data=True) if str(d.get("label", "")).casefold() == wanted
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 def requested_view(network: Network) -> View:
     """The View the query string asks for (400 with the reason when it is malformed)."""
     args = request.args
@@ -133,7 +142,7 @@ def requested_view(network: Network) -> View:
             raise _bad(f"date={args['date']!r}: give a day as YYYY-MM-DD") from None
     around = None
     if args.get("entity", "").strip():
-        around = node_id(args["entity"])
+        around = _by_label(network, args["entity"]) or node_id(args["entity"])
         if around not in network.graph:
             raise ApiError(404, "not_found", f"{around} is not an actor in the network")
     depth_text = args.get("depth", "1").strip() or "1"
@@ -233,23 +242,29 @@ def network(ext: str | None = None) -> Response:
         if wanted_format == "html":
             return error_page(error)
         raise
+    body, content_type, filename = _remember(
+        (wanted, wanted_format, _can_explain()), lambda: _render(found, wanted, wanted_format)
+    )
+    response = Response(body, content_type=content_type)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if wanted_format == "html":
+        response.headers["Content-Security-Policy"] = CSP
+    response.vary.add("Accept")
+    return response
+
+
+def _render(found: Network, wanted: View, fmt: str) -> tuple[bytes, str, str | None]:
+    """One view in one format: (body, content type, download file name or None)."""
     graph = view(found, wanted)
     title = _title(found, wanted)
-    if wanted_format in ("svg", "html"):
-        svg = _picture(
-            wanted,
-            True,
-            lambda: render_svg(
-                graph, node_href, edge_href, found.labels, wanted.around, True, title
-            ),
-        )
-        if wanted_format == "svg":
-            response = Response(svg, content_type="image/svg+xml; charset=utf-8")
-            response.vary.add("Accept")
-            return response
-        return html_response(
+    if fmt == "svg":
+        return _svg(found, wanted, graph, title).encode(), "image/svg+xml; charset=utf-8", None
+    if fmt == "html":
+        html = render_template(
             "network.html",
-            svg=Markup(svg),
+            build_id=current_state().info.get("build_id"),
+            svg=Markup(_svg(found, wanted, graph, title)),
             title=title,
             wanted=wanted,
             counts={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
@@ -261,31 +276,45 @@ def network(ext: str | None = None) -> Response:
             formats=_formats(),
             max_depth=MAX_DEPTH,
         )
-    if wanted_format in ("graphml", "gexf"):
+        return html.encode(), "text/html; charset=utf-8", None
+    if fmt in ("graphml", "gexf"):
         out = io.BytesIO()
-        (tables.write_graphml if wanted_format == "graphml" else tables.write_gexf)(graph, out)
-        return _download(out.getvalue(), OFFERS[wanted_format][-1], f"network.{wanted_format}")
-    if wanted_format == "csv":
-        return _download(tables.edges_csv(graph).encode(), "text/csv; charset=utf-8", "edges.csv")
-    if wanted_format == "nodes-csv":
-        return _download(tables.nodes_csv(graph).encode(), "text/csv; charset=utf-8", "nodes.csv")
-    return json_response(
-        {
-            "title": title,
-            "filters": {
-                "date": wanted.as_of.isoformat() if wanted.as_of else None,
-                "entity": wanted.around,
-                "depth": wanted.depth if wanted.around else None,
-                "kinds": sorted(wanted.kinds) if wanted.kinds else None,
-                "statuses": sorted(wanted.statuses or ALL_STATUSES),
-                "implied": not wanted.collapse_implied,
-            },
-            "counts": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
-            "nodes": _nodes_json(graph),
-            "edges": _edges_json(graph),
-            "formats": _formats(),
-        }
-    )
+        (tables.write_graphml if fmt == "graphml" else tables.write_gexf)(graph, out)
+        return out.getvalue(), OFFERS[fmt][-1], f"network.{fmt}"
+    if fmt == "csv":
+        return tables.edges_csv(graph).encode(), "text/csv; charset=utf-8", "edges.csv"
+    if fmt == "nodes-csv":
+        return tables.nodes_csv(graph).encode(), "text/csv; charset=utf-8", "nodes.csv"
+    body = {
+        "title": title,
+        "filters": {
+            "date": wanted.as_of.isoformat() if wanted.as_of else None,
+            "entity": wanted.around,
+            "depth": wanted.depth if wanted.around else None,
+            "kinds": sorted(wanted.kinds) if wanted.kinds else None,
+            "statuses": sorted(wanted.statuses or ALL_STATUSES),
+            "implied": not wanted.collapse_implied,
+        },
+        "counts": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
+        "nodes": _nodes_json(graph),
+        "edges": _edges_json(graph),
+        "formats": _formats(),
+    }
+    text = json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+    return text.encode(), "application/json", None
+
+
+def _svg(found: Network, wanted: View, graph, title: str) -> str:
+    return _remember(
+        (wanted, "svg", _can_explain()),
+        lambda: (
+            render_svg(
+                graph, node_href, edge_href, found.labels, wanted.around, True, title
+            ).encode(),
+            "image/svg+xml; charset=utf-8",
+            None,
+        ),
+    )[0].decode()
 
 
 def _title(found: Network, wanted: View) -> str:
@@ -318,16 +347,14 @@ def entity_picture(iri: str) -> Markup | None:
         drop_isolated=True,
         incident_only=True,
     )
-    graph = view(found, wanted)
-    if graph.number_of_edges() == 0:
-        return None
-    label = found.graph.nodes[node].get("label", node)
-    return Markup(
-        _picture(
-            wanted,
-            True,
-            lambda: render_svg(
-                graph, node_href, edge_href, found.labels, node, True, f"Ties of {label}"
-            ),
-        )
-    )
+
+    def draw() -> tuple[bytes, str, None]:
+        graph = view(found, wanted)
+        if graph.number_of_edges() == 0:
+            return b"", "", None
+        label = found.graph.nodes[node].get("label", node)
+        svg = render_svg(graph, node_href, edge_href, found.labels, node, True, f"Ties of {label}")
+        return svg.encode(), "image/svg+xml", None
+
+    body = _remember((wanted, "entity-svg", _can_explain()), draw)[0]
+    return Markup(body.decode()) if body else None

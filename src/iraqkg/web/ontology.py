@@ -8,10 +8,9 @@ class), so they are the same on every engine and every reload.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from flask import Blueprint, Response, current_app, url_for
+from flask import Blueprint, Response, url_for
 from rdflib import RDF, Graph, Literal
 from rdflib.term import Node
 
@@ -29,12 +28,11 @@ from iraqkg.web.pages import (
     run_graph,
     run_select,
 )
+from iraqkg.web.search_index import per_build
 
 bp = Blueprint("ontology", __name__)
 
 _OFFERS = {"json": ("json", "application/json"), "html": HTML_OFFER}
-_KEY = "iraqkg.vocabulary"
-_LOCK = threading.Lock()
 
 _GRAPH = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
 # Examples from the data, not the ontology itself; asserted and provenance before inferred.
@@ -91,38 +89,35 @@ def _examples() -> tuple[dict[str, dict[str, Any]], dict[str, tuple[dict[str, An
 
 
 def vocabulary_data() -> dict[str, Any]:
-    """The described ontology with examples, built once per app."""
-    found = current_app.extensions.get(_KEY)
-    if found is not None:
-        return found
-    with _LOCK:
-        found = current_app.extensions.get(_KEY)
-        if found is None:
-            reply = run_graph(_GRAPH, "application/n-triples")
-            graph = Graph().parse(data=reply.body.decode("utf-8"), format="nt")
-            if not len(graph):
-                raise ApiError(
-                    501,
-                    "ontology_unavailable",
-                    f"the served dataset has no ontology graph <{ONTOLOGY_GRAPH}>",
-                )
-            found = describe(graph)
-            properties, classes = _examples()
-            for prop in found["properties"]:
-                prop["example"] = properties.get(prop["iri"])
-            for cls in found["classes"]:
-                member = classes.get(cls["iri"])
-                cls["example"] = (
-                    None
-                    if member is None
-                    else {
-                        "subject": member[0],
-                        "predicate": {"term": "a", "iri": str(RDF.type)},
-                        "object": {"term": cls["term"], "iri": cls["iri"], "href": None},
-                        "inferred": member[1],
-                    }
-                )
-            current_app.extensions[_KEY] = found
+    """The described ontology with examples, built once per served build."""
+    return per_build("vocabulary", _describe)
+
+
+def _describe() -> dict[str, Any]:
+    reply = run_graph(_GRAPH, "application/n-triples")
+    graph = Graph().parse(data=reply.body.decode("utf-8"), format="nt")
+    if not len(graph):
+        raise ApiError(
+            501,
+            "ontology_unavailable",
+            f"the served dataset has no ontology graph <{ONTOLOGY_GRAPH}>",
+        )
+    found = describe(graph)
+    properties, classes = _examples()
+    for prop in found["properties"]:
+        prop["example"] = properties.get(prop["iri"])
+    for cls in found["classes"]:
+        member = classes.get(cls["iri"])
+        cls["example"] = (
+            None
+            if member is None
+            else {
+                "subject": member[0],
+                "predicate": {"term": "a", "iri": str(RDF.type)},
+                "object": {"term": cls["term"], "iri": cls["iri"], "href": None},
+                "inferred": member[1],
+            }
+        )
     return found
 
 

@@ -28,7 +28,7 @@ from iraqkg.search.matching import MAX_QUERY, Query, score
 from iraqkg.web.errors import ApiError
 from iraqkg.web.pages import html_response, json_response
 from iraqkg.web.search import short_type, type_iri, type_options
-from iraqkg.web.search_index import current_index
+from iraqkg.web.search_index import current_index, per_build
 
 bp = Blueprint("reconcile", __name__)
 
@@ -298,7 +298,8 @@ def properties(index: SearchIndex) -> list[dict[str, str]]:
 def suggest_property() -> Response:
     index = current_index()
     prefix = request.args.get("prefix", "")[:MAX_QUERY]
-    found = [p for p in properties(index) if _matches_prefix(prefix, p["id"], p["name"])]
+    known = per_build("reconcile-properties", lambda: properties(index))
+    found = [p for p in known if _matches_prefix(prefix, p["id"], p["name"])]
     return _reply({"result": found[_cursor() :][:20]})
 
 

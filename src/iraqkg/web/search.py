@@ -11,8 +11,9 @@ from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
-from iraqkg.namespaces import IKG, PREFIXES
+from iraqkg.namespaces import IKG
 from iraqkg.search import SearchIndex, search, suggest
+from iraqkg.search.classes import class_iri, short_name
 from iraqkg.search.matching import MAX_QUERY
 from iraqkg.web.errors import ApiError
 from iraqkg.web.pages import HTML_OFFER, error_page, html_response, json_response, negotiate
@@ -24,28 +25,9 @@ _OFFERS = {"json": ("json", "application/json"), "html": HTML_OFFER}
 MAX_LIMIT = 100
 
 
-def type_iri(text: str) -> str:
-    """A class named as a full IRI, a prefixed name (``ikg:Person``) or an ikg local name."""
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if "://" in text:
-        return text
-    prefix, colon, local = text.partition(":")
-    if colon and prefix in PREFIXES:
-        return PREFIXES[prefix] + local
-    return str(IKG) + text
-
-
-def short_type(iri: str) -> str:
-    """The type's id as the reconciliation service and forms show it: ``ArmedGroup`` for
-    ikg classes, a prefixed name for others, else the IRI."""
-    if iri.startswith(str(IKG)):
-        return iri[len(str(IKG)) :]
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and prefix != "id":
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+# The web's names for the library's class naming (shared with reconcile and home).
+type_iri = class_iri
+short_type = short_name
 
 
 def _limit(default: int = 10) -> int:

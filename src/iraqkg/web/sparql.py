@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from iraqkg.engines.formats import GRAPH_FORMATS, find_format
+from iraqkg.engines.formats import ALL_FORMATS, GRAPH_FORMATS, find_format
 from iraqkg.engines.result import serialize_graph
+from iraqkg.web.dataset import void_facts
 from iraqkg.web.description import description_graph
 from iraqkg.web.errors import ApiError, from_exception
 from iraqkg.web.negotiation import best_offer
@@ -39,10 +40,23 @@ def _describe(endpoint: str, format_params: tuple[str, ...]) -> Response:
             return query_page(endpoint)
         fmt = next(f for f in GRAPH_FORMATS if best in f.offers)
     state = current_state()
-    graph = description_graph(endpoint, state.settings, state.executor.info)
+    graph = description_graph(endpoint, state.settings, state.executor.info, void_facts())
     response = Response(serialize_graph(graph, fmt.key), content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
+
+
+def _wants_page(format_params: tuple[str, ...]) -> bool:
+    """A browser (text/html preferred to every result format) or ``format=html``: the
+    editor with the query in it, rather than the results. SPARQL clients never prefer
+    HTML, and ``*/*`` alone goes to the results (they are offered first)."""
+    if format_params:
+        return format_params[0] in _HTML or format_params[0] == "html"
+    accept = request.headers.get("Accept")
+    if not accept:
+        return False
+    offers = [media for f in ALL_FORMATS for media in f.offers] + list(_HTML)
+    return best_offer(accept, offers) in _HTML
 
 
 @bp.route("/sparql", methods=["GET", "POST"], endpoint="endpoint")
@@ -53,6 +67,8 @@ def sparql() -> Response:
     wanted = read_request(request, settings.max_request_bytes)
     if wanted.query is None:
         return _describe(request.base_url, wanted.formats)
+    if request.method == "GET" and _wants_page(wanted.formats):
+        return query_page(request.base_url, wanted.query)  # a shared link, in a browser
     task = Task(
         wanted.query,
         wanted.default_graph_uris,
@@ -66,10 +82,26 @@ def sparql() -> Response:
         reply = state.executor.run(task)
     except Exception as exc:
         raise from_exception(exc, settings.query_timeout) from exc
+    if reply.truncated:
+        raise too_many_rows(settings.max_rows)
     response = Response(reply.body, content_type=reply.content_type)
     response.vary.add("Accept")
-    if reply.truncated:
-        # Row cap: the first max_rows rows are sent, and these headers say the rest was cut.
-        response.headers["X-SPARQL-MaxRows"] = str(settings.max_rows)
-        response.headers["X-Iraqkg-Truncated"] = "true"
     return response
+
+
+def too_many_rows(max_rows: int) -> ApiError:
+    """No answer is cut: one over the cap is a 422 that says the limit and the ways round it.
+
+    The reason phrase carries the limit too, since that is what urllib-based clients
+    (SPARQLWrapper, rdflib's SPARQLStore) put in their exception's message."""
+    return ApiError(
+        422,
+        "too_many_rows",
+        f"the answer has more than {max_rows} rows or triples, this endpoint's limit "
+        "(max_rows): page through it with LIMIT and OFFSET (with ORDER BY), download the "
+        "whole dataset from /dataset.nq, or start the server with --max-rows N (at most "
+        "1000000; IRAQKG_SERVE_MAX_ROWS=N)",
+        headers={"X-SPARQL-MaxRows": str(max_rows)},
+        reason=f"Answer Exceeds max_rows={max_rows}",
+        max_rows=max_rows,
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 
+from iraqkg.queries import NamedQuery
 from iraqkg.settings import EndpointSettings
 from iraqkg.web.executor import Executor
 
@@ -18,8 +19,10 @@ class AppState:
     settings: EndpointSettings
     executor: Executor
     info: dict[str, Any] = field(default_factory=dict)
-    # (name, SPARQL text) pairs for the query page's picker; filled by a later issue.
+    # (name, SPARQL text) pairs for the editor's examples, parameter defaults spelled out.
     named_queries: list[tuple[str, str]] = field(default_factory=list)
+    # The named queries by name: the /questions pages.
+    questions: dict[str, NamedQuery] = field(default_factory=dict)
 
     def close(self) -> None:
         self.executor.close()

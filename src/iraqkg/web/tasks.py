@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rdflib.term import Node
+
 from iraqkg.engines import Engine
 from iraqkg.engines.formats import find_format
-from iraqkg.engines.policy import check_query
+from iraqkg.engines.policy import PREDEFINED, check_query
 from iraqkg.web.negotiation import choose_format
 
 
@@ -24,6 +26,9 @@ class Task:
     formats: tuple[str, ...] = ()  # the request's ``format`` parameters
     max_rows: int | None = None
     base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint
+    # Terms the engine substitutes for variables ((name, term) pairs, a named query's
+    # parameters): part of the task, so part of the cache key.
+    bindings: tuple[tuple[str, Node], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> 
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
     # the same parser as the engine's own check (rdflib reads queries differently)
     parser = "rdflib" if engine.name == "rdflib" else "oxigraph"
-    info = check_query(task.query, service_allowlist, parser)
+    info = check_query(task.query, service_allowlist, parser, PREDEFINED, task.base_iri)
     chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
     result = engine.query(
         task.query,
@@ -47,6 +52,7 @@ def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> 
         named_graph_uris=task.named_graph_uris,
         max_rows=task.max_rows,
         base_iri=task.base_iri,
+        bindings=dict(task.bindings),
     )
     if chosen is None or find_format(result.kind, chosen.media_type) is not chosen:
         chosen = choose_format(result.kind, task.accept, task.formats)

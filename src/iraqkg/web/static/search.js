@@ -17,7 +17,9 @@
         all[k].setAttribute("aria-selected", k === active ? "true" : "false");
       }
     }
-    function show(results) {
+    function show(results, q) {
+      if (q !== undefined && list.dataset.q === q) return;  // the same list: keep the choice
+      list.dataset.q = q || "";
       list.textContent = "";
       results.forEach(function (r) {
         var li = document.createElement("li");
@@ -45,7 +47,7 @@
       if (typeSelect && typeSelect.value) params.append("type", typeSelect.value);
       fetch(url + "?" + params.toString(), { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-        .then(function (data) { if (ticket === asked) show(data.results || []); })
+        .then(function (data) { if (ticket === asked) show(data.results || [], q); })
         .catch(function () { show([]); });
     }
     input.addEventListener("input", function () {

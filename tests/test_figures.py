@@ -1,0 +1,148 @@
+"""Figures as typed quantities, and the named queries over time: figures and actor-timeline.
+
+Each expectation is read from the source passage named beside it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from iraqkg.engines import open_engine
+from iraqkg.quantities import AMOUNT_PATTERN, parse_amount
+from iraqkg.queries import load_named_queries
+from iraqkg.settings import EndpointSettings
+from iraqkg.tables import short
+
+from .conftest import REPO
+
+QUERIES = load_named_queries(REPO / "queries")
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    "text, value, low, high, approximation, unit, total, per",
+    [
+        ("48", D(48), D(48), D(48), "exact", None, None, None),
+        ("2,500", D(2500), D(2500), D(2500), "exact", None, None, None),
+        ("some 10000", D(10000), None, None, "about", None, None, None),
+        ("more than 70 of 329", D(70), D(71), None, "more than", None, 329, None),
+        ("around $20 million per year", D(20_000_000), None, None, "about", "USD", None, "year"),
+        (
+            "$2.6 billion per year",
+            D(2_600_000_000),
+            D(2_600_000_000),
+            D(2_600_000_000),
+            "exact",
+            "USD",
+            None,
+            "year",
+        ),
+        ("tens of thousands", None, D(20_000), D(99_999), "tens of thousands", None, None, None),
+        ("hundreds", None, D(200), D(999), "hundreds", None, None, None),
+        ("a number", None, D(2), None, "a number", None, None, None),
+        ("seven", D(7), D(7), D(7), "exact", None, None, None),
+        ("up to 5", D(5), None, D(5), "up to", None, None, None),
+        ("fewer than 5", D(5), None, D(4), "fewer than", None, None, None),
+    ],
+)
+def test_amounts_read_into_bounds(text, value, low, high, approximation, unit, total, per):
+    amount = parse_amount(text)
+    assert (amount.value, amount.minimum, amount.maximum, amount.approximation) == (
+        value,
+        low,
+        high,
+        approximation,
+    )
+    assert (amount.unit, amount.total, amount.per) == (unit, total, per)
+
+
+@pytest.mark.parametrize("text", ["lots", "about hundreds", "10 000", "more than", "$"])
+def test_what_is_not_an_amount_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_amount(text)
+    assert AMOUNT_PATTERN.startswith("^")
+
+
+@pytest.fixture(scope="module")
+def ask(built_dataset_file):
+    engine = open_engine(EndpointSettings(), [built_dataset_file])
+
+    def run(name: str, **params: str) -> list[dict[str, str]]:
+        result = engine.query(QUERIES[name].bind(params))
+        return [
+            {v: short(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+
+    yield run
+    engine.close()
+
+
+def test_figures_about_the_pmf_in_time_order(ask):
+    rows = ask("figures", entity="id:popular-mobilization-forces")
+    found = [(r["measure"], r["asStated"], r.get("earliest", "")) for r in rows]
+    # 003 para 10: "in 2018, candidates representing various groups won 48 seats" and "an
+    # annual budget of $2.6 billion in 2020": the 2018 seats sort before the 2020 budget.
+    assert found.index(("ikg:seatsWon", "48", "2018-01-01")) < found.index(
+        ("ikg:budget", "$2.6 billion per year", "2020-01-01")
+    )
+    seats = next(r for r in rows if r["measure"] == "ikg:seatsWon")
+    assert seats["eventName"] == "2018 Iraqi parliamentary election"
+    # 004 para 27: "billions each year" (undated): listed last, bounds from the words.
+    assert rows[-1]["asStated"] == "billions per year" and "earliest" not in rows[-1]
+    assert rows[-1]["min"] == "2000000000"
+
+
+def test_casualty_figures_keep_their_approximation(ask):
+    rows = ask("figures", entity="id:crackdown-on-2019-protests")
+    found = {(r["measure"], r["approximation"], r.get("min"), r.get("max")) for r in rows}
+    # 000 para 43: "killing more than six hundred protesters and wounding tens of thousands";
+    # 001 para 9: "Hundreds of protesters were killed".
+    assert found == {
+        ("ikg:killed", "more than", "601", None),
+        ("ikg:wounded", "tens of thousands", "20000", "99999"),
+        ("ikg:killed", "hundreds", "200", "999"),
+    }
+    assert {r["source"] for r in rows} == {"id:source-000", "id:source-001"}
+
+
+def test_seats_in_the_2021_election(ask):
+    rows = ask("figures", measure="ikg:seatsWon")
+    won = {
+        (r["entityName"], r["asStated"], r.get("outOf"))
+        for r in rows
+        if "2021" in r.get("eventName", "")
+    }
+    # 002 para 19: "he came in first, with more than 70 seats in the 329 seat parliament";
+    # 004 para 22: the CF factions "won a mere 50 seats ... of the legislature's 329 seats".
+    assert won == {
+        ("Muqtada al-Sadr", "more than 70 of 329", "329"),
+        ("Coordination Framework", "50 of 329", "329"),
+    }
+
+
+def test_an_actors_timeline_sorts_across_precisions(ask):
+    rows = ask("actor-timeline", actor="id:qais-al-khazali")
+    dated = [r for r in rows if r["kind"] != "undated tie"]
+    latest = [r["latest"] for r in dated if "latest" in r]
+    assert latest == sorted(latest)
+    # 003 para 1: Khazali at Muhandis' funeral (January 2020) before the drone attack of
+    # 7 November 2021 (002 para 26: Khazali denied it).
+    names = [r["itemName"] for r in dated]
+    assert names.index("Funeral procession of Abu Mahdi al-Muhandis") < names.index(
+        "Drone attack on Kadhimi's residence"
+    )
+    denial = next(r for r in dated if r["itemName"] == "Drone attack on Kadhimi's residence")
+    assert denial["status"] == "ikg:Denied" and denial["role"] == "ikg:perpetrator"
+    assert any(r["kind"] == "undated tie" for r in rows)
+    assert rows[-1]["kind"] == "undated tie"  # undated ties listed apart, after the dated
+
+
+def test_badrs_fighters(ask):
+    rows = ask("figures", entity="id:badr-organization", measure="ikg:fighters")
+    found = {(r["asStated"], r.get("min"), r.get("max"), r.get("regardingName")) for r in rows}
+    # 000 para 32: "Badr moved some 10,000 fighters into Iraq"; 000 para 36: "it maintained
+    # tens of thousands of fighters outside the ministry" (of Interior).
+    assert ("some 10000", None, None, None) in found
+    assert ("tens of thousands", "20000", "99999", "Ministry of Interior") in found
