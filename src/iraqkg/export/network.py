@@ -33,6 +33,7 @@ from rdflib.term import Node
 from iraqkg.explain import short
 from iraqkg.namespaces import (
     ASSERTED_GRAPH,
+    CONTESTED_GRAPH,
     IKG,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
@@ -84,9 +85,10 @@ NOT_DRAWN = (
     "hasPoliticalWing",
     "basedIn",
 )
-# Statuses that mean a source disagrees with a tie. A later explicit contested marker in the
-# data can join here.
-CONTESTED_STATUSES = ("Disputed", "Denied")
+# Statuses that mean a source disagrees with a tie ("Negated": a Reported statement that it
+# does not hold, ``ikg:negated``). The build's own marks (``ikg:contested`` on statements,
+# the contested graph) are read too.
+CONTESTED_STATUSES = ("Disputed", "Denied", "Negated")
 
 _VALUES = " ".join(f"ikg:{name}" for name in NETWORK_PREDICATES)
 _PREFIXES = f"""PREFIX ikg: <{IKG}>
@@ -95,65 +97,82 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-_ACTORS = f"""FILTER EXISTS {{ GRAPH ?ga {{ ?s a ikg:Actor }}
-    FILTER(?ga IN (<{ASSERTED_GRAPH}>, <{INFERRED_GRAPH}>)) }}
-  FILTER EXISTS {{ GRAPH ?gb {{ ?o a ikg:Actor }}
-    FILTER(?gb IN (<{ASSERTED_GRAPH}>, <{INFERRED_GRAPH}>)) }}"""
+_TIES = f"<{ASSERTED_GRAPH}>, <{INFERRED_GRAPH}>, <{CONTESTED_GRAPH}>"
+_RECORDS = f"<{PROVENANCE_GRAPH}>, <{CONTESTED_GRAPH}>"
+_ACTORS = f"""FILTER EXISTS {{ GRAPH ?ga {{ ?s a ikg:Actor }} FILTER(?ga IN ({_TIES})) }}
+  FILTER EXISTS {{ GRAPH ?gb {{ ?o a ikg:Actor }} FILTER(?gb IN ({_TIES})) }}"""
 _QUALIFIERS = """OPTIONAL { ?st ikg:source ?source } OPTIONAL { ?st ikg:paragraph ?paragraph }
       OPTIONAL { ?st ikg:start ?start } OPTIONAL { ?st ikg:end ?end }
       OPTIONAL { ?st ikg:pointInTime ?point } OPTIONAL { ?st ikg:accordingTo ?according }
       OPTIONAL { ?st ikg:validDuring ?v
         OPTIONAL { ?v ikg:validFrom ?from } OPTIONAL { ?v ikg:validUntil ?until } }"""
+# A Reported statement that a tie holds (not one saying it does not: ikg:negated).
+_STATED = """?st a ikg:Statement ; ikg:status ikg:Reported ;
+          ikg:subject ?s ; ikg:predicate ?p ; ikg:object ?o .
+      FILTER NOT EXISTS { ?st ikg:negated true }"""
 
 NODES_QUERY = (
     _PREFIXES
     + f"""SELECT ?x ?type ?label ?description ?wikidata WHERE {{
-  {{ SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ikg:Actor }}
-      FILTER(?g IN (<{ASSERTED_GRAPH}>, <{INFERRED_GRAPH}>)) }} }}
+  {{ SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ikg:Actor }} FILTER(?g IN ({_TIES})) }} }}
   OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?x a ?type }} }}
   OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?x skos:prefLabel ?label }} }}
   OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?x ikg:description ?description }} }}
   OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?x skos:exactMatch ?wikidata }} }}
 }}"""
 )
+# Stated ties: in the asserted graph, or in the contested graph when a source contradicts
+# them (the build moves those out of the asserted graph).
 ASSERTED_QUERY = (
     _PREFIXES
-    + f"""SELECT ?s ?p ?o ?st ?source ?paragraph ?start ?end ?point ?according ?v ?from ?until
-WHERE {{
+    + f"""SELECT ?s ?p ?o ?tg ?st ?source ?paragraph ?start ?end ?point ?according ?v ?from
+       ?until WHERE {{
   VALUES ?p {{ {_VALUES} }}
-  GRAPH <{ASSERTED_GRAPH}> {{ ?s ?p ?o }}
+  GRAPH ?tg {{ ?s ?p ?o }} FILTER(?tg IN (<{ASSERTED_GRAPH}>, <{CONTESTED_GRAPH}>))
   {_ACTORS}
-  OPTIONAL {{ GRAPH <{PROVENANCE_GRAPH}> {{
-      ?st a ikg:Statement ; ikg:status ikg:Reported ;
-          ikg:subject ?s ; ikg:predicate ?p ; ikg:object ?o .
+  {{ GRAPH <{PROVENANCE_GRAPH}> {{ {_STATED}
       {_QUALIFIERS} }} }}
+  UNION
+  {{ FILTER(?tg = <{ASSERTED_GRAPH}>)
+     FILTER NOT EXISTS {{ GRAPH <{PROVENANCE_GRAPH}> {{ {_STATED} }} }} }}
 }}"""
 )
+# Inferred ties: the inferred graph, and what follows only through a contested tie.
 INFERRED_QUERY = (
     _PREFIXES
-    + f"""SELECT ?s ?p ?o ?record ?rule ?v ?from ?until WHERE {{
+    + f"""SELECT ?s ?p ?o ?tg ?record ?rule ?v ?from ?until WHERE {{
   VALUES ?p {{ {_VALUES} }}
-  GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}
+  GRAPH ?tg {{ ?s ?p ?o }} FILTER(?tg IN (<{INFERRED_GRAPH}>, <{CONTESTED_GRAPH}>))
+  FILTER NOT EXISTS {{ GRAPH <{PROVENANCE_GRAPH}> {{ {_STATED} }} }}
   {_ACTORS}
-  OPTIONAL {{ GRAPH <{PROVENANCE_GRAPH}> {{
+  OPTIONAL {{ GRAPH ?rg {{
       ?record a ikg:Inference ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
       OPTIONAL {{ ?record ikg:rule ?rule }}
       OPTIONAL {{ ?record ikg:validDuring ?v
-        OPTIONAL {{ ?v ikg:validFrom ?from }} OPTIONAL {{ ?v ikg:validUntil ?until }} }} }} }}
+        OPTIONAL {{ ?v ikg:validFrom ?from }} OPTIONAL {{ ?v ikg:validUntil ?until }} }} }}
+    FILTER(?rg IN ({_RECORDS})) }}
 }}"""
 )
+# What a source presents as alleged, claimed, denied or disputed, and Reported statements
+# that a tie does not hold (ikg:negated): edges of their own, never reasoned over.
 CLAIMS_QUERY = (
     _PREFIXES
-    + f"""SELECT ?s ?p ?o ?st ?status ?source ?paragraph ?start ?end ?point ?according
-       ?v ?from ?until WHERE {{
+    + f"""SELECT ?s ?p ?o ?st ?status ?negated ?source ?paragraph ?start ?end ?point
+       ?according ?v ?from ?until WHERE {{
   VALUES ?p {{ {_VALUES} }}
   GRAPH <{PROVENANCE_GRAPH}> {{
     ?st a ikg:Statement ; ikg:status ?status ; ikg:subject ?s ; ikg:predicate ?p ;
         ikg:object ?o .
-    FILTER(?status != ikg:Reported)
+    OPTIONAL {{ ?st ikg:negated ?negated }}
+    FILTER(?status != ikg:Reported || (BOUND(?negated) && ?negated))
     {_QUALIFIERS} }}
   {_ACTORS}
 }}"""
+)
+# Statements the build marks contested (a negation or a denial contradicts them).
+CONTESTED_QUERY = (
+    _PREFIXES
+    + f"""SELECT DISTINCT ?st WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?st ikg:contested true }} }}"""
 )
 SCHEMA_QUERY = (
     _PREFIXES
@@ -276,39 +295,58 @@ def build_network(select: Select) -> Network:
         attrs["types"] = " ".join(sorted(types[x])) or "Actor"
         graph.add_node(short(x), **attrs)
 
+    marked = {row["st"] for row in select(CONTESTED_QUERY)}
     contested: set[tuple[Node, Node, Node]] = set()
     claims = _grouped(select(CLAIMS_QUERY), "st")
     for (s, p, o, _), rows in claims.items():
-        if local_name(rows[0]["status"]) in CONTESTED_STATUSES:
+        if _claim_status(rows[0]) in CONTESTED_STATUSES:
             contested.add((s, p, o))
 
     def add(s: Node, p: Node, o: Node, key: str, attrs: dict[str, object]) -> None:
-        attrs.update(kind=local_name(p), predicate=str(p), contested=(s, p, o) in contested)
+        attrs.update(kind=local_name(p), predicate=str(p))
+        attrs["contested"] = bool(attrs.get("contested")) or (s, p, o) in contested
         graph.add_edge(short(s), short(o), key=key, **attrs)
 
     for (s, p, o, st), rows in sorted(_grouped(select(ASSERTED_QUERY), "st").items(), key=_order):
+        in_graph = local_name(rows[0]["tg"])
         if st is None:  # an asserted tie without a statement record: timeless, unsourced
             attrs: dict[str, object] = {"validity": format_validity([(None, None)])}
             key = f"asserted {short(s)} {local_name(p)} {short(o)}"
         else:
             attrs = _record_attributes(rows)
             key = str(attrs["statement"])
-        add(s, p, o, key, {"status": "Reported", "asserted": True, "inferred": False, **attrs})
+        attrs.update(status="Reported", asserted=True, inferred=False, graph=in_graph)
+        attrs["contested"] = in_graph == "contested" or st in marked
+        add(s, p, o, key, attrs)
     for (s, p, o, record), rows in sorted(
         _grouped(select(INFERRED_QUERY), "record").items(), key=_order
     ):
-        attrs = {"status": "Inferred", "asserted": False, "inferred": True}
+        in_graph = (
+            "inferred" if any(local_name(r["tg"]) == "inferred" for r in rows) else "contested"
+        )
+        attrs = {"status": "Inferred", "asserted": False, "inferred": True, "graph": in_graph}
         if record is not None:
             attrs["inference"] = str(record)
             if rows[0].get("rule") is not None:
                 attrs["rule"] = str(rows[0]["rule"])
+        # One row per (graph of the tie, interval): the intervals, once each.
         attrs["validity"] = _validity(rows)
+        attrs["contested"] = in_graph == "contested"  # it rests on a contested tie
         add(s, p, o, str(attrs.get("inference", f"inferred {short(s)} {short(o)}")), attrs)
     for (s, p, o, _), rows in sorted(claims.items(), key=_order):
-        attrs = {"status": local_name(rows[0]["status"]), "asserted": False, "inferred": False}
+        status = _claim_status(rows[0])
+        attrs = {"status": status, "asserted": False, "inferred": False, "graph": "provenance"}
         attrs.update(_record_attributes(rows))
+        attrs["contested"] = status in CONTESTED_STATUSES
         add(s, p, o, str(attrs["statement"]), attrs)
     return _with_schema(graph, select)
+
+
+def _claim_status(row: dict[str, Node]) -> str:
+    negated = row.get("negated")
+    if isinstance(negated, Literal) and negated.toPython() is True:
+        return "Negated"
+    return local_name(row["status"])
 
 
 def _order(item: tuple[tuple, list]) -> tuple[str, ...]:
