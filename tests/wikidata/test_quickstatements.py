@@ -248,3 +248,25 @@ def test_the_export_registry_adapter_writes_the_same_lines(built_dataset_file):
     text = io.StringIO()
     write_quickstatements(built_dataset_file, text)
     assert binary.getvalue().decode("utf-8") == text.getvalue() != ""
+
+
+def test_export_command_writes_the_writers_lines(tmp_path):
+    """`iraqkg export quickstatements` gives exactly the library writer's lines."""
+    import io
+
+    from click.testing import CliRunner
+
+    from iraqkg import api
+    from iraqkg.cli import main
+    from iraqkg.linking.quickstatements import write_quickstatements
+
+    dataset = api.current_dataset()
+    expected = io.StringIO()
+    count = write_quickstatements(dataset, expected)
+    out = tmp_path / "wikidata.qs"
+    result = CliRunner().invoke(
+        main, ["export", "quickstatements", "--dataset", str(dataset), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines == expected.getvalue().splitlines() and len(lines) == count > 0

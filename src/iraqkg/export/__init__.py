@@ -157,9 +157,14 @@ FORMATS: dict[str, ExportFormat] = {
         "a picture of the network (stated and inferred ties)",
         _svg,
     ),
-    # QuickStatements for Wikidata lives in iraqkg.linking; to offer it, add:
-    # "quickstatements": ExportFormat("quickstatements", "text/plain", ".qs", "...",
-    #     _lazy("iraqkg.linking.quickstatements", "write")),
+    # Lives in iraqkg.linking, with the Wikidata mappings it reads.
+    "quickstatements": ExportFormat(
+        "quickstatements",
+        "text/plain",
+        ".qs",
+        "QuickStatements V1 lines for Wikidata (Reported statements between linked entities)",
+        _lazy("iraqkg.linking.quickstatements", "write"),
+    ),
 }
 
 

@@ -17,7 +17,9 @@ from iraqkg.export.network import Network, parse_validity
 MAX_DEPTH = 3
 # What the picture shows unless asked for more: stated and inferred ties, not allegations.
 DEFAULT_STATUSES = frozenset({"Reported", "Inferred"})
-ALL_STATUSES = frozenset({"Reported", "Inferred", "Alleged", "Claimed", "Denied", "Disputed"})
+ALL_STATUSES = frozenset(
+    {"Reported", "Inferred", "Alleged", "Claimed", "Denied", "Disputed", "Negated"}
+)
 
 
 @dataclass(frozen=True)
