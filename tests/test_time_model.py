@@ -129,6 +129,16 @@ def test_who_was_prime_minister_on_a_day(engine, day, holder, answer):
         assert answers.pop().startswith("one holder")
 
 
+@pytest.mark.parametrize("day", ["2021-11-07", "2020-06-01"])
+def test_each_term_is_one_row(engine, day):
+    # Regression: a statement with both an earliest and a latest bound came back twice.
+    rows = _rows(
+        engine, "office-holders-at-date", office="id:prime-minister-of-iraq", date=f'"{day}"'
+    )
+    statements = [r["statement"] for r in rows]
+    assert statements and len(statements) == len(set(statements))
+
+
 @pytest.mark.parametrize(
     "day, holders",
     [
