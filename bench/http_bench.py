@@ -1,11 +1,17 @@
-"""HTTP throughput and latency of the iraqkg endpoint, optionally beside an Oxigraph server.
+"""HTTP throughput and latency of iraqkg beside the Oxigraph server, same build, same run.
 
-    PYTHONPATH=src python bench/http_bench.py --dataset tests/web/fixtures/mini.trig \
-        --clients 1 4 16 --seconds 5 --oxigraph
+    .venv/bin/python bench/http_bench.py --seconds 5          # the current build
+    .venv/bin/python bench/http_bench.py --dataset build/ID/dataset.nq --connections 1 4 16
 
-Each server runs in its own process on loopback; the clients are threads with keep-alive
-connections posting a fixed query mix. One run on a noisy machine is an indication, not a
-measurement: compare servers within one run.
+Load comes from ``wrk`` (a C load generator; installed with apt-get if missing) driven by
+bench/http_bench.lua, which POSTs a rotating mix of form-encoded queries. Two mixes:
+"short" (six short lookups) and "named" (every named SELECT/ASK query in queries/, defaults
+applied). "uncached": each request gets a unique trailing comment so no answer cache can
+serve it; "cached": the same texts repeat (iraqkg's answer cache, warmed first). The
+Oxigraph server (``oxigraph serve-read-only``, PyPI ``oxigraph``) has no answer cache: it is
+measured uncached. Peak resident memory (VmHWM) of each server and its worker processes is
+read from /proc at the end. One run on a shared machine is an indication: compare servers
+within one run, never across runs.
 """
 
 from __future__ import annotations
@@ -13,80 +19,135 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
+import platform
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-MIX = [
+ROOT = Path(__file__).resolve().parent.parent
+PREFIXES = (
+    "PREFIX ikg: <https://w3id.org/iraqkg/ontology#> "
+    "PREFIX id: <https://w3id.org/iraqkg/id/> "
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-    "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label } LIMIT 50",
-    "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type",
-    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-    "ASK { ?s a ?type }",
-    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 20",
-]
-SERVER = """
-import sys
-from pathlib import Path
-from iraqkg.engines import EngineFactory
-from iraqkg.settings import EndpointSettings
-from iraqkg.web import create_app
-from iraqkg.web.server import serve
-settings = EndpointSettings(
-    port=int(sys.argv[1]), workers=2, threads=16, cache_bytes=int(sys.argv[2])
 )
-files = [Path(p) for p in sys.argv[3:]]
-serve(create_app(settings, EngineFactory(settings, files), {"build_id": "bench"}), settings)
-"""
+# Six short lookups: an ASK, one entity's armed wing, PMF members, alternative labels,
+# quotes about one entity, a count.
+SHORT = [
+    "ASK { id:badr-organization a ikg:ArmedGroup }",
+    "SELECT ?wing WHERE { ?wing ikg:armedWingOf id:sciri }",
+    "SELECT ?m WHERE { ?m ikg:memberOf id:popular-mobilization-forces }",
+    "SELECT ?alt WHERE { id:muqtada-al-sadr skos:altLabel ?alt }",
+    "SELECT ?quote WHERE { ?st ikg:subject id:badr-organization ; ikg:quote ?quote } LIMIT 10",
+    "SELECT (COUNT(?g) AS ?n) WHERE { ?g a ikg:ArmedGroup }",
+]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def short_mix() -> list[str]:
+    return [PREFIXES + q for q in SHORT]
 
 
-def wait_up(port: int, path: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+def named_mix(folder: Path) -> list[str]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from iraqkg.engines.policy import sniff
+    from iraqkg.engines.prologue import insert_values
+    from iraqkg.queries import load_named_queries
+
+    texts = []
+    for named in load_named_queries(folder).values():
+        bound = named.bind({})  # defaults applied, as a self-contained text for HTTP
+        text = insert_values(bound.text, bound.bindings)
+        if sniff(text).form in ("select", "ask"):
+            texts.append(text)
+    return texts
+
+
+def bodies_file(queries: list[str], folder: Path, name: str) -> Path:
+    path = folder / f"{name}.bodies"
+    lines = [urllib.parse.urlencode({"query": q}) for q in queries]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    subprocess.run(["sudo", "apt-get", "install", "-y", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def wait_up(port: int, path: str, timeout: float = 120) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", path)
-            connection.getresponse().read()
-            return
+            if connection.getresponse().status == 200:
+                return time.monotonic() - started
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.05)
     raise RuntimeError(f"server on port {port} did not start")
 
 
+def family(pid: int) -> list[int]:
+    """A process and all its descendants (from /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            todo += [int(c) for c in task.read_text().split()]
+    return found
+
+
+def peak_rss_mb(pid: int) -> dict[str, float]:
+    """VmHWM (peak resident set) of the server process and, summed, of its children."""
+    out = {"server_mb": 0.0, "workers_mb": 0.0}
+    for n, member in enumerate(family(pid)):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                mb = int(line.split()[1]) / 1024
+                out["server_mb" if n == 0 else "workers_mb"] += mb
+    return {k: round(v, 1) for k, v in out.items()}
+
+
 @contextmanager
-def iraqkg_server(dataset: Path, cache_bytes: int) -> Iterator[tuple[int, str]]:
-    port = free_port()
-    command = [sys.executable, "-c", SERVER, str(port), str(cache_bytes), str(dataset)]
-    process = subprocess.Popen(command)
+def iraqkg_server(dataset: Path, port: int, workers: int) -> Iterator[dict]:
+    command = [sys.executable, "-m", "iraqkg.cli", "serve", "--dataset", str(dataset),
+               "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
     try:
-        wait_up(port, "/healthz")
-        yield port, "/sparql"
+        wait_up(port, "/sparql?query=ASK%7B%7D")
+        info = {"url": f"http://127.0.0.1:{port}/sparql", "pid": process.pid,
+                "startup_s": round(time.monotonic() - started, 2)}  # fmt: skip
+        yield info
+        info["memory"] = peak_rss_mb(process.pid)
     finally:
         process.terminate()
-        process.wait(10)
+        process.wait(20)
 
 
 @contextmanager
-def oxigraph_server(dataset: Path, _cache_bytes: int) -> Iterator[tuple[int, str]]:
+def oxigraph_server(dataset: Path, port: int) -> Iterator[dict]:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     with tempfile.TemporaryDirectory() as location:
-        subprocess.run([binary, "load", "--location", location, "--file", str(dataset)], check=True)
-        port = free_port()
+        subprocess.run([binary, "load", "--location", location, "--file", str(dataset)],
+                       check=True, capture_output=True)  # fmt: skip
+        started = time.monotonic()
         process = subprocess.Popen(
             [binary, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}",
              "--union-default-graph"],
@@ -94,79 +155,184 @@ def oxigraph_server(dataset: Path, _cache_bytes: int) -> Iterator[tuple[int, str
         )  # fmt: skip
         try:
             wait_up(port, "/query?query=ASK%7B%7D")
-            yield port, "/query"
+            info = {"url": f"http://127.0.0.1:{port}/query", "pid": process.pid,
+                    "startup_s": round(time.monotonic() - started, 2)}  # fmt: skip
+            yield info
+            info["memory"] = peak_rss_mb(process.pid)
         finally:
             process.terminate()
-            process.wait(10)
+            process.wait(20)
 
 
-def load(port: int, path: str, clients: int, seconds: float) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = [0]
-    stop = time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def client(offset: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, i = [], offset
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"}
-        while time.monotonic() < stop:
-            body = urllib.parse.urlencode({"query": MIX[i % len(MIX)]})
-            started = time.perf_counter()
-            connection.request("POST", path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - started)
-            if response.status != 200:
-                errors[0] += 1
-            i += 1
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    ordered = sorted(latencies)
+def run_wrk(wrk: str, url: str, bodies: Path, mode: str, connections: int, seconds: float) -> dict:
+    threads = min(2, connections)
+    command = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+               "--timeout", "30s", "-s", str(ROOT / "bench" / "http_bench.lua"), url,
+               "--", str(bodies), mode]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("WRKJSON "))
+    raw = json.loads(line[len("WRKJSON ") :])
+    errors = sum(v for k, v in raw.items() if k.startswith("errors_"))
     return {
-        "clients": clients,
-        "requests_per_s": round(len(ordered) / seconds, 1),
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95)] * 1000, 2),
-        "errors": errors[0],
+        "connections": connections,
+        "requests_per_s": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "requests": raw["requests"],
+        "errors": errors,
     }
+
+
+def port_free(port: int) -> None:
+    """Refuse to measure a stray server that already holds the port."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            raise SystemExit(f"port {port} is in use: stop whatever listens there") from None
+
+
+def check_answers(url: str, queries: list[str]) -> list[int]:
+    """Every query of the mix answers 200 before it is timed (a fast error is no result);
+    returns the answers' sizes, compared between servers (same data, same answers)."""
+    parts = urllib.parse.urlsplit(url)
+    sizes = []
+    for query in queries:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        body = urllib.parse.urlencode({"query": query})
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "Accept": "application/sparql-results+json"}  # fmt: skip
+        connection.request("POST", parts.path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{url} answered {response.status} to {query[:80]}: {text[:200]}")
+        doc = json.loads(text)
+        sizes.append(len(doc["results"]["bindings"]) if "results" in doc else int(doc["boolean"]))
+    return sizes
+
+
+def measure(wrk: str, url: str, mixes: dict, modes: list[str], args, sizes: dict) -> dict:
+    out: dict = {}
+    for mix, (queries, bodies) in mixes.items():
+        found = check_answers(url, queries)  # also warms the answer cache for "cached"
+        if sizes.setdefault(mix, found) != found:
+            raise SystemExit(f"the servers disagree on the {mix} mix: {sizes[mix]} vs {found}")
+        for mode in modes:
+            run_wrk(wrk, url, bodies, mode, 4, 1)  # warm-up
+            out[f"{mix}/{mode}"] = [
+                run_wrk(wrk, url, bodies, "same" if mode == "cached" else "unique", c, args.seconds)
+                for c in args.connections
+            ]
+    return out
+
+
+def ratios(servers: dict, top: int) -> dict:
+    def rps(name: str, key: str) -> float | None:
+        rows = servers.get(name, {}).get("runs", {}).get(key, [])
+        return next((r["requests_per_s"] for r in rows if r["connections"] == top), None)
+
+    out = {}
+    for mix in ("short", "named"):
+        ox = rps("oxigraph-server", f"{mix}/uncached")
+        for mode in ("uncached", "cached"):
+            mine = rps("iraqkg", f"{mix}/{mode}")
+            if ox and mine:
+                out[f"{mix}/{mode}"] = round(mine / ox, 2)
+    return out
+
+
+def markdown(doc: dict) -> str:
+    top = max(doc["connections"])
+    lines = [
+        "# HTTP benchmark: iraqkg beside the Oxigraph server",
+        "",
+        f"wrk, {doc['seconds']:g} s per run (kept short: the machine is shared), "
+        f"connections {', '.join(map(str, doc['connections']))}; dataset `{doc['dataset']}`; "
+        f"{doc['machine']}. Both servers measured in the same run; iraqkg with "
+        f"{doc['iraqkg_workers']} query workers. Uncached: a unique comment per request.",
+        "",
+        f"## Throughput ratio iraqkg / Oxigraph server at {top} connections",
+        "",
+        "| mix | uncached | cached |",
+        "|---|---|---|",
+    ]
+    for mix in ("short", "named"):
+        lines.append(
+            f"| {mix} | {doc['ratios'].get(f'{mix}/uncached', '-')} "
+            f"| {doc['ratios'].get(f'{mix}/cached', '-')} |"
+        )
+    lines += ["", "## Runs", "", "| server | mix/mode | conns | req/s | p50 ms | p99 ms | errors |"]
+    lines.append("|---|---|---|---|---|---|---|")
+    for name, server in doc["servers"].items():
+        for key, rows in server["runs"].items():
+            for r in rows:
+                lines.append(
+                    f"| {name} | {key} | {r['connections']} | {r['requests_per_s']} "
+                    f"| {r['p50_ms']} | {r['p99_ms']} | {r['errors']} |"
+                )
+    lines += ["", "## Memory (peak resident, MB) and start-up", ""]
+    lines += ["| server | server process | workers | start-up s |", "|---|---|---|---|"]
+    for name, server in doc["servers"].items():
+        memory = server.get("memory", {})
+        lines.append(
+            f"| {name} | {memory.get('server_mb')} | {memory.get('workers_mb')} "
+            f"| {server.get('startup_s')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def current_dataset() -> Path:
+    build_id = (ROOT / "build" / "CURRENT").read_text().strip()
+    return ROOT / "build" / build_id / "dataset.nq"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dataset", type=Path, required=True, help="N-Quads or TriG file")
-    parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--dataset", type=Path, default=None, help="N-Quads [current build]")
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--oxigraph", action="store_true", help="also measure Oxigraph server")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path(__file__).resolve().parent / "results" / "http.json",
-        help="where the results go as JSON [default: bench/results/http.json]",
-    )
-    parser.add_argument(
-        "--cache-bytes", type=int, default=64 << 20, help="iraqkg answer cache (0: off)"
-    )
+    parser.add_argument("--workers", type=int, default=2, help="iraqkg query workers")
+    parser.add_argument("--port", type=int, default=8107, help="iraqkg's port")
+    parser.add_argument("--oxigraph-port", type=int, default=8127)
+    parser.add_argument("--mixes", nargs="+", default=["short", "named"])
+    parser.add_argument("--no-oxigraph", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "http.json")
     args = parser.parse_args()
-    servers = {"iraqkg": iraqkg_server}
-    if args.oxigraph:
-        servers["oxigraph-server"] = oxigraph_server
-    results = {}
-    for name, start in servers.items():
-        with start(args.dataset, args.cache_bytes) as (port, path):
-            load(port, path, 1, 1.0)  # warm-up
-            results[name] = [load(port, path, n, args.seconds) for n in args.clients]
-        for row in results[name]:
-            print(name, row)
+    dataset = (args.dataset or current_dataset()).resolve()
+    wrk = ensure_wrk()
+    with tempfile.TemporaryDirectory() as tmp:
+        queries = {"short": short_mix(), "named": named_mix(ROOT / "queries")}
+        mixes = {m: (queries[m], bodies_file(queries[m], Path(tmp), m)) for m in args.mixes}
+        servers: dict = {}
+        sizes: dict = {}
+        port_free(args.port)
+        if not args.no_oxigraph:
+            port_free(args.oxigraph_port)
+        with iraqkg_server(dataset, args.port, args.workers) as info:
+            info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"], args, sizes)
+        servers["iraqkg"] = info
+        if not args.no_oxigraph:
+            with oxigraph_server(dataset, args.oxigraph_port) as info:
+                info["runs"] = measure(wrk, info["url"], mixes, ["uncached"], args, sizes)
+            servers["oxigraph-server"] = info
+    for server in servers.values():
+        server.pop("pid", None)
+        server.pop("url", None)
+    doc = {
+        "dataset": str(dataset.relative_to(ROOT) if dataset.is_relative_to(ROOT) else dataset),
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "iraqkg_workers": args.workers,
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, shared",
+        "mix_sizes": {m: len(queries[m]) for m in args.mixes},
+        "servers": servers,
+    }
+    doc["ratios"] = ratios(servers, max(args.connections))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"dataset": str(args.dataset), "seconds": args.seconds, "cache_bytes": args.cache_bytes}
-    args.out.write_text(json.dumps({**meta, "servers": results}, indent=2) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    args.out.with_suffix(".md").write_text(markdown(doc), encoding="utf-8")
+    print(markdown(doc))
 
 
 if __name__ == "__main__":

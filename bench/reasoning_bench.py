@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import platform
 import shutil
 import sys
@@ -61,55 +62,129 @@ def make_synthetic(seed: Path, scale: int, folder: Path) -> Path:
     return folder
 
 
-def _pipeline(data: str, out: str, queue) -> None:
-    """Every build stage timed on its own (a failed validation does not stop the run)."""
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _pipeline(data: str, out: str, references: bool, queue) -> None:
+    """Every build stage timed on its own (a failed validation does not stop the run), as
+    ``iraqkg.build.validate`` and ``build`` run them; wall and CPU seconds, peak memory."""
+    import resource
+
     from rdflib import Graph
 
-    from iraqkg.build import Stages, _write, check, load_inputs
-    from iraqkg.inferences import inference_records
-    from iraqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
-    from iraqkg.reasoning import paused_gc, reason
+    from iraqkg.build import (
+        Stages,
+        _write,
+        authored_violations,
+        load_inputs,
+        reasoned,
+        view_violations,
+    )
+    from iraqkg.reasoning import paused_gc
     from iraqkg.settings import BuildSettings, Paths
     from iraqkg.statements import derive, statements
 
     sources = SOURCES if SOURCES.is_dir() else None
     paths = Paths(REPO / "ontology", Path(data), Path(out), sources)
-    stages = Stages()
+    stages, cpu = Stages(), Stages()
+    for timing in (stages, cpu):
+        timing.seconds.update(parse=0.0, derive=0.0, validate=0.0, reason=0.0, write=0.0)
+    baseline = _rss_mb()
+
+    class both:  # wall and CPU seconds of one stage
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __enter__(self):
+            self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+        def __exit__(self, *_):
+            stages.seconds[self.name] += time.perf_counter() - self.wall
+            cpu.seconds[self.name] += time.process_time() - self.cpu
+
     # As iraqkg.build.build does: the whole build runs with the cyclic GC paused.
     with paused_gc():
-        with stages.timed("parse"):
+        with both("parse"):
             inputs = load_inputs(paths)
-        with stages.timed("derive"):
-            views = derive(inputs.data.graph)
-        with stages.timed("validate"):
-            violations = check(inputs, views, paths, BuildSettings())
-        with stages.timed("reason"):
-            reasoning = reason(inputs.ontology, views.asserted)
-            provenance = views.provenance
-            provenance.addN((*t, provenance) for t in inference_records(reasoning, views))
-        graphs = {
-            ONTOLOGY_GRAPH: inputs.ontology,
-            ASSERTED_GRAPH: views.asserted,
-            INFERRED_GRAPH: reasoning.inferred,
-            PROVENANCE_GRAPH: views.provenance,
-        }
-        result = _write(Path(out), "bench", graphs, stages, BuildSettings(keep_builds=0))
-    reasoning_input = Graph()
-    reasoning_input += inputs.ontology
-    reasoning_input += views.asserted
-    reasoning_input.serialize(Path(out) / "reasoning-input.nt", format="nt", encoding="utf-8")
+        count = sum(1 for _ in statements(inputs.data.graph))  # not timed
+        with both("validate"):
+            violations = authored_violations(inputs)
+        with both("derive"):
+            views = derive(inputs.data.graph, consume=True)
+            inputs.data.graph = None
+        with both("validate"):
+            violations += view_violations(inputs, views, paths, BuildSettings())
+        with both("reason"):
+            graphs = reasoned(inputs, views)
+        Path(out).mkdir(parents=True, exist_ok=True)
+        if references:  # owlrl and reasonable read the reasoning input from a file
+            reasoning_input = Graph()
+            reasoning_input += inputs.ontology
+            reasoning_input += views.asserted
+            reasoning_input.serialize(
+                Path(out) / "reasoning-input.nt", format="nt", encoding="utf-8"
+            )
+        started = time.process_time()
+        result = _write(Path(out), "bench", graphs, Stages(), BuildSettings(keep_builds=0))
+        cpu.seconds["write"] = time.process_time() - started
+        stages.seconds["write"] = result.seconds["write"]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    seconds = {k: round(v, 3) for k, v in stages.seconds.items()}
     queue.put(
         {
-            "statements": sum(1 for _ in statements(inputs.data.graph)),
+            "statements": count,
             "asserted_triples": len(views.asserted),
-            "inferred_triples": len(reasoning.inferred),
-            "engine": reasoning.engine,
+            "inferred_triples": result.triples["inferred"],
             "violations": len(violations),
-            "seconds": dict(result.seconds),
-            "total_seconds": round(sum(result.seconds.values()), 3),
+            "seconds": seconds,
+            "cpu_seconds": {k: round(v, 3) for k, v in cpu.seconds.items()},
+            "total_seconds": round(sum(seconds.values()), 3),
+            "total_cpu_seconds": round(sum(cpu.seconds.values()), 3),
+            "peak_rss_mb": round(peak, 1),
+            "baseline_rss_mb": round(baseline, 1),
             "triples": result.triples,
+            "dataset_file": str(result.dataset_file),
         }
     )
+
+
+def _serve_startup(dataset_file: str) -> dict:
+    """``iraqkg serve`` from an existing build to its first answer, in a fresh process:
+    loading the store, then /healthz, then one SPARQL query."""
+    import resource
+    import subprocess
+    from urllib.parse import quote
+
+    iraqkg = str(Path(sys.executable).with_name("iraqkg"))
+    found = {}
+    for name, path in (
+        ("healthz", "/healthz"),
+        ("first_query", "/sparql?query=" + quote("ASK { ?s ?p ?o }")),
+    ):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run(
+            [iraqkg, "serve", "--dataset", dataset_file, "--get", path],
+            capture_output=True,
+            check=False,
+            timeout=600,
+        )
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        found[name] = {
+            "ok": done.returncode == 0,
+            "wall_seconds": round(wall, 3),
+            "cpu_seconds": round(
+                after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 3
+            ),
+            "peak_rss_mb": round(after.ru_maxrss / 1024, 1),
+        }
+    return found
 
 
 def _owlrl(out: str, queue) -> None:
@@ -212,16 +287,22 @@ def _child(target, args, timeout: float) -> dict:
     return result
 
 
-def run(seed: Path, scales: list[int], reference_timeout: float, timeout: float) -> dict:
+def run(
+    seed: Path, scales: list[int], reference_timeout: float, timeout: float, reference_max: int
+) -> dict:
     rows = []
     with tempfile.TemporaryDirectory(prefix="iraqkg-bench-") as tmp:
         for scale in scales:
             data = make_synthetic(seed, scale, Path(tmp) / f"data-{scale}")
             out = Path(tmp) / f"out-{scale}"
+            references = scale <= reference_max
             print(f"scale {scale}x: build stages...", file=sys.stderr, flush=True)
-            build = _child(_pipeline, (str(data), str(out)), timeout)
+            build = _child(_pipeline, (str(data), str(out), references), timeout)
             row = {"scale": scale, "build": build}
             if "statements" in build:
+                print(f"scale {scale}x: serve start-up...", file=sys.stderr, flush=True)
+                row["serve"] = _serve_startup(build.pop("dataset_file"))
+            if "statements" in build and references:
                 print(f"scale {scale}x: reasonable...", file=sys.stderr, flush=True)
                 row["reasonable"] = _child(_reasonable, (str(out),), timeout)
                 print(f"scale {scale}x: owlrl...", file=sys.stderr, flush=True)
@@ -229,9 +310,15 @@ def run(seed: Path, scales: list[int], reference_timeout: float, timeout: float)
                 print(f"scale {scale}x: pySHACL...", file=sys.stderr, flush=True)
                 row["pyshacl"] = _child(_pyshacl, (str(data),), reference_timeout)
             rows.append(row)
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(data, ignore_errors=True)
     return {
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": {"python": platform.python_version(), "cpus": mp.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": mp.cpu_count(),
+            "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
+        },
         "seed": str(seed),
         "rows": rows,
     }
@@ -296,6 +383,115 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _per_statement(row: dict) -> tuple[float, float]:
+    """(CPU milliseconds, peak KiB above the empty process) per statement."""
+    b = row["build"]
+    memory = (b["peak_rss_mb"] - b["baseline_rss_mb"]) * 1024
+    return 1000 * b["total_cpu_seconds"] / b["statements"], memory / b["statements"]
+
+
+def _marginal(before: dict, row: dict) -> tuple[float, float]:
+    """(CPU ms, peak KiB) per statement added from ``before`` to ``row``."""
+    a, b = before["build"], row["build"]
+    added = b["statements"] - a["statements"]
+    cpu = 1000 * (b["total_cpu_seconds"] - a["total_cpu_seconds"]) / added
+    return cpu, (b["peak_rss_mb"] - a["peak_rss_mb"]) * 1024 / added
+
+
+def scale_markdown(results: dict) -> str:
+    """Cost per statement, memory and serve start-up from the seed up (the growth table)."""
+    built = [r for r in results["rows"] if "peak_rss_mb" in r.get("build", {})]
+    load = results["machine"].get("load_average_at_end")
+    lines = [
+        "# Build at scale",
+        "",
+        f"{results['created']}, Python {results['machine']['python']}, "
+        f"{results['machine']['cpus']} CPUs shared with other work (load average {load} at "
+        "the end: wall seconds are inflated by other processes; CPU seconds are this build's "
+        "own). Peak memory is the build process's maximum resident set "
+        "(`ru_maxrss`); per statement it is counted above the empty process.",
+        "",
+        "| scale | statements | asserted | inferred | "
+        + " | ".join(f"{x} CPU" for x in STAGES)
+        + " | CPU total | wall total | peak MB | CPU ms / statement | KiB / statement | "
+        "serve to /healthz (wall / CPU s) | serve to first query (wall / CPU s) |",
+        "|---" * (11 + len(STAGES)) + "|",
+    ]
+    for row in built:
+        b, serve = row["build"], row.get("serve", {})
+        ms, kib = _per_statement(row)
+        health, first = serve.get("healthz", {}), serve.get("first_query", {})
+        lines.append(
+            f"| {row['scale']}x | {b['statements']} | {b['asserted_triples']} | "
+            f"{b['inferred_triples']} | "
+            + " | ".join(f"{b['cpu_seconds'][x]:.2f}" for x in STAGES)
+            + f" | {b['total_cpu_seconds']:.1f} | {b['total_seconds']:.1f} | "
+            f"{b['peak_rss_mb']:.0f} | {ms:.3f} | {kib:.2f} | "
+            f"{health.get('wall_seconds')} / {health.get('cpu_seconds')} | "
+            f"{first.get('wall_seconds')} / {first.get('cpu_seconds')} |"
+        )
+    if built:
+        base_ms, base_kib = _per_statement(built[0])
+        lines += [
+            "",
+            "Growth of the cost per statement against the smallest scale (flat is 1.0x):",
+            "",
+            "| scale | CPU per statement | memory per statement |",
+            "|---|---|---|",
+        ]
+        for row in built:
+            ms, kib = _per_statement(row)
+            lines.append(f"| {row['scale']}x | {ms / base_ms:.2f}x | {kib / base_kib:.2f}x |")
+        lines += [
+            "",
+            "Marginal cost of a statement between consecutive scales (what each added "
+            "statement costs, without the fixed cost of the ontology and the process):",
+            "",
+            "| from | to | CPU ms per added statement | peak KiB per added statement |",
+            "|---|---|---|---|",
+        ]
+        for before, row in zip(built, built[1:], strict=False):
+            ms, kib = _marginal(before, row)
+            lines.append(f"| {before['scale']}x | {row['scale']}x | {ms:.3f} | {kib:.2f} |")
+        last = built[-1]
+        statements = last["build"]["statements"] * 1000 / last["scale"]
+        ms, kib = _marginal(built[-2], last) if len(built) > 1 else _per_statement(last)
+        added = statements - last["build"]["statements"]
+        cpu = last["build"]["total_cpu_seconds"] + ms * added / 1000
+        gib = (last["build"]["peak_rss_mb"] * 1024 + kib * added) / 1024**2
+        lines += [
+            "",
+            f"Extrapolated to 1000x ({statements:,.0f} statements) from {last['scale']}x at the "
+            f"last marginal cost: about {cpu:,.0f} CPU seconds and {gib:,.1f} GiB peak.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def plot(results: dict, path: Path) -> None:
+    """CPU time and peak memory per statement against scale (log scale)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    built = [r for r in results["rows"] if "peak_rss_mb" in r.get("build", {})]
+    scales = [r["scale"] for r in built]
+    ms, kib = zip(*(_per_statement(r) for r in built), strict=True) if built else ((), ())
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(scales, ms, marker="o")
+    left.set(xscale="log", xlabel="scale (x seed)", ylabel="CPU ms per statement", ylim=(0, None))
+    left.set_title("build time per statement")
+    right.plot(scales, kib, marker="o", color="tab:red")
+    right.set(xscale="log", xlabel="scale (x seed)", ylabel="peak KiB per statement")
+    right.set_ylim(0, None)
+    right.set_title("build memory per statement")
+    for axes in (left, right):
+        axes.grid(True, alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(REPO / "data"), help="seed data folder")
@@ -303,13 +499,26 @@ def main() -> None:
     parser.add_argument(
         "--reference-timeout", type=float, default=300, help="seconds for owlrl and pySHACL runs"
     )
+    parser.add_argument(
+        "--reference-max-scale",
+        type=int,
+        default=100,
+        help="run owlrl, pySHACL and reasonable only up to this scale",
+    )
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument(
+        "--name", default="reasoning", help="results file stem in bench/results/ (.json, .md)"
+    )
     args = parser.parse_args()
-    results = run(Path(args.data), args.scales, args.reference_timeout, args.timeout)
+    results = run(
+        Path(args.data), args.scales, args.reference_timeout, args.timeout, args.reference_max_scale
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "reasoning.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "reasoning.md").write_text(markdown(results))
-    print(markdown(results))
+    text = markdown(results) + "\n" + scale_markdown(results)
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / f"{args.name}.md").write_text(text)
+    plot(results, RESULTS / f"{args.name}.png")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -214,9 +214,27 @@ def test_the_dataset_file_holds_exactly_the_graphs_written(tmp_path):
             graph.add((URIRef(f"{ID}s{n}"), URIRef(f"{IKG}p{k}"), value))
         graph.add((tricky[-1], RDF.type, IKG.Thing))  # the blank node is shared across graphs
         graphs[iri] = graph
-    result = _write(tmp_path, "test", graphs, Stages(), BuildSettings())
+    sources = {iri: [graph] for iri, graph in graphs.items()}
+    result = _write(tmp_path, "test", sources, Stages(), BuildSettings())
     written = _dataset(result)
     for iri, graph in graphs.items():
         assert isomorphic(written.graph(iri), graph)
     [blank] = {s for s, _, _, _ in written.quads((None, RDF.type, IKG.Thing, None))}
     assert len({g for *_, g in written.quads((blank, None, None, None))}) == 4
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_rows_are_written_sorted_and_once_whatever_the_chunk_size(tmp_path, chunk):
+    import io
+
+    from rdflib import Literal, URIRef
+
+    from iraqkg.nquads import write_graphs
+
+    triples = [(URIRef(f"{ID}s{n % 4}"), IKG.p, Literal(n % 5)) for n in range(23)]
+    handle = io.StringIO()
+    # Two sources for one graph, overlapping (as the inference records repeat intervals).
+    counts = write_graphs(handle, {"g": [triples[:15], iter(triples[10:])]}, tmp_path, chunk)
+    rows = handle.getvalue().splitlines()
+    assert rows == sorted(set(rows)) and len(rows) == len(set(triples)) == counts["g"]
+    assert list(tmp_path.iterdir()) == []  # spilled chunks are removed

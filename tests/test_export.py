@@ -148,10 +148,23 @@ def test_edge_counts_equal_what_sparql_counts(network, select):
         ?st a ikg:Statement ; ikg:status ?status ; ikg:subject ?s ; ikg:predicate ?p ;
             ikg:object ?o . FILTER(?status != ikg:Reported) {ends} }}""",
     )
+    sides = {
+        side: _count(
+            select,
+            f"""SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE {{ {VALUES}
+            GRAPH <https://w3id.org/iraqkg/graph/contested> {{
+              ?c a ikg:Contest ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                 ikg:{side} ?st }} {ends} }}""",
+        )
+        for side in ("supportedBy", "contradictedBy")
+    }
     statuses = Counter(d["status"] for _, _, d in network.graph.edges(data=True))
-    assert statuses["Reported"] == stated > 0
+    # Contested ties leave the asserted graph: their statements are edges of their own.
+    assert statuses["Reported"] == stated + sides["supportedBy"] and stated > 0
+    assert statuses["Negated"] == sides["contradictedBy"] > 0
     assert statuses["Inferred"] == inferred > 0
-    assert sum(statuses.values()) - stated - inferred == claims > 0
+    others = sum(statuses.values()) - statuses["Reported"] - statuses["Negated"] - inferred
+    assert others == claims > 0
 
 
 def test_every_tie_between_actors_is_drawn_or_deliberately_left_out(select):
@@ -237,7 +250,8 @@ def test_collapsing_implied_ties_keeps_connectivity_and_drops_redundant_ones(net
 def test_a_disputed_tie_is_marked_contested(network):
     edges = network.graph.get_edge_data("id:peace-brigades", "id:popular-mobilization-forces")
     statuses = {d["status"] for d in edges.values() if d["kind"] == "partOf"}
-    assert {"Reported", "Disputed"} <= statuses
+    # 000 para 23 (joined) against 001 para 20 ("independent from the PMF", a negation).
+    assert {"Reported", "Negated"} <= statuses
     assert all(d["contested"] for d in edges.values() if d["kind"] == "partOf")
     assert not network.graph.get_edge_data("id:hadi-al-ameri", "id:badr-organization")[
         "st:000-27-ameri-chief-of-staff-of-badr"

@@ -69,7 +69,8 @@ def ask(built_dataset_file):
     engine = open_engine(EndpointSettings(), [built_dataset_file])
 
     def run(name: str, **params: str) -> list[dict[str, str]]:
-        result = engine.query(QUERIES[name].bind(params))
+        bound = QUERIES[name].bind(params)
+        result = engine.query(bound.text, bindings=bound.as_dict())
         return [
             {v: short(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
             for row in result.rows

@@ -92,3 +92,19 @@ def test_relation_written_outside_a_statement_is_found():
         format="turtle",
     )
     assert list(undeclared_relations(graph)) == [(ID["badr"], IKG.partOf, ID["pmf"])]
+
+
+def test_consuming_the_authored_graph_gives_the_same_views():
+    from rdflib.compare import isomorphic
+
+    from iraqkg.loading import load_folder
+
+    from .conftest import REPO
+
+    copy = load_folder(REPO / "data").graph
+    kept = derive(load_folder(REPO / "data").graph)
+    consumed = derive(copy, consume=True)
+    assert consumed.provenance is copy  # the authored graph became the provenance view
+    assert isomorphic(consumed.asserted, kept.asserted)
+    assert isomorphic(consumed.provenance, kept.provenance)
+    assert consumed.derived_from.keys() == kept.derived_from.keys()

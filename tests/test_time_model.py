@@ -50,7 +50,8 @@ def engine(built_dataset_file):
 
 
 def _rows(engine, name, **params):
-    result = engine.query(QUERIES[name].bind(params))
+    bound = QUERIES[name].bind(params)
+    result = engine.query(bound.text, bindings=bound.as_dict())
     return [
         {v: str(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
         for row in result.rows

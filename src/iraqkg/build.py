@@ -19,19 +19,19 @@ import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib import RDF, Graph
 
 from . import __version__, periods
 from .contest import contest_marks, contested_view, find_contests, set_aside
 from .errors import InputError, ValidationFailed, Violation
 from .inferences import aside_intervals, contested_records, inference_records
-from .loading import LoadedFiles, load_folder, new_graph, parse_file, rdf_files
+from .loading import LoadedFiles, load_folder, new_graph, rdf_files, read_folder_files
 from .namespaces import (
     ASSERTED_GRAPH,
     CONTESTED_GRAPH,
@@ -40,12 +40,18 @@ from .namespaces import (
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
 )
+from .nquads import write_graphs
 from .quantities import amount_violations
 from .reasoning import paused_gc, reason
 from .settings import BuildSettings, Paths
 from .statements import Views, derive
 from .temporal import time_context
-from .validation import authoring_violations, quote_violations, shacl_violations
+from .validation import (
+    authoring_violations,
+    quote_violations,
+    shacl_violations,
+    undeclared_terms,
+)
 
 DATASET_FILE = "dataset.nq"
 MANIFEST_FILE = "manifest.json"
@@ -71,7 +77,9 @@ class Stages:
         try:
             yield
         finally:
-            self.seconds[name] = round(time.perf_counter() - start, 4)
+            # A stage timed in parts (validate, around derive) adds up.
+            spent = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.seconds[name] = round(spent, 4)
 
 
 @dataclass
@@ -106,49 +114,67 @@ def fingerprint(paths: Paths) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_inputs(paths: Paths) -> Inputs:
+def load_inputs(paths: Paths, settings: BuildSettings | None = None) -> Inputs:
+    """Parse the ontology, shapes and data; raises DataSyntaxError, InputError, or
+    ValidationFailed for literals that are not what their datatype says (file:line)."""
     onto_files, shape_files = ontology_files(paths)
     if not onto_files:
         raise InputError(f"no ontology files in {paths.ontology}")
-    ontology = load_folder_files(onto_files)
-    shapes = load_folder_files(shape_files)
-    data = load_folder(paths.data)
+    ontology = read_folder_files(onto_files, settings)
+    shapes = read_folder_files(shape_files, settings)
+    data = load_folder(paths.data, settings)
     if not data.files:
         raise InputError(f"no data files in {paths.data}")
-    return Inputs(ontology, shapes, data)
-
-
-def load_folder_files(files: list[Path]) -> Graph:
-    graph = new_graph()
-    for path in files:
-        parse_file(path, graph)
-    return graph
+    problems = ontology.problems + shapes.problems + data.problems
+    if problems:  # before anything reads their values
+        raise ValidationFailed(problems)
+    return Inputs(ontology.graph, shapes.graph, data)
 
 
 def check(inputs: Inputs, views: Views, paths: Paths, settings: BuildSettings) -> list[Violation]:
-    """Every violation of the data contract, each with the file it was written in."""
+    """Every violation of the data contract, each with the file and line it was written at."""
+    return authored_violations(inputs) + view_violations(inputs, views, paths, settings)
+
+
+def authored_violations(inputs: Inputs) -> list[Violation]:
+    """What only the authored data shows: terms the ontology lacks, relations written
+    outside statement records."""
     data = inputs.data
-    found = authoring_violations(data.graph, data.where)
+    found = undeclared_terms(
+        data.graph, data.iris, inputs.ontology, data.where, data.describe, data.term_where
+    )
+    found += authoring_violations(data.graph, data.where, data.describe)
     found += periods.violations(data.graph, data.where)
-    found += amount_violations(data.graph, inputs.ontology, data.where)
+    return found + amount_violations(data.graph, inputs.ontology, data.where)
+
+
+def view_violations(
+    inputs: Inputs, views: Views, paths: Paths, settings: BuildSettings
+) -> list[Violation]:
+    """The shapes, on the published views with the ontology, and the quotes."""
+    data = inputs.data
     graphs = [views.asserted, views.provenance, inputs.ontology]
-    for v in shacl_violations(graphs, inputs.shapes):
-        found.append(Violation(v.focus, v.path, v.message, data.where(URIRef(v.focus))))
+    found = shacl_violations(graphs, inputs.shapes, data.where, data.describe)
     if paths.sources is not None and settings.check_quotes:
         found += quote_violations(views.provenance, paths.sources)
     return found
 
 
 def validate(paths: Paths, settings: BuildSettings | None = None) -> tuple[Inputs, Views, Stages]:
-    """Parse and validate; raises DataSyntaxError or ValidationFailed."""
+    """Parse and validate; raises DataSyntaxError or ValidationFailed. The authored graph
+    is checked, then becomes the provenance view (``inputs.data.graph`` is then None)."""
     settings = settings or BuildSettings()
     stages = Stages()
+    stages.seconds.update(parse=0.0, derive=0.0, validate=0.0)  # the order they are shown
     with stages.timed("parse"):
-        inputs = load_inputs(paths)
-    with stages.timed("derive"):
-        views = derive(inputs.data.graph)
+        inputs = load_inputs(paths, settings)
     with stages.timed("validate"):
-        violations = check(inputs, views, paths, settings)
+        violations = authored_violations(inputs)
+    with stages.timed("derive"):
+        views = derive(inputs.data.graph, consume=True)
+        inputs.data.graph = None  # consumed: held once, as the provenance view
+    with stages.timed("validate"):
+        violations += view_violations(inputs, views, paths, settings)
     if violations:
         raise ValidationFailed(violations)
     return inputs, views, stages
@@ -168,31 +194,40 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
     with paused_gc():
         inputs, views, stages = validate(paths, settings)
         with stages.timed("reason"):
-            provenance = views.provenance
-            context = time_context(provenance, views.asserted)
-            # What a source contradicts leaves the asserted graph before reasoning.
-            contests = find_contests(inputs.ontology, provenance, context)
-            aside = set_aside(views, contests)
-            reasoning = reason(inputs.ontology, views.asserted)
-            inferred = reasoning.inferred
-            # How and when each inferred relation holds, for explanations and time slicing.
-            provenance.addN((*t, provenance) for t in inference_records(reasoning, views, context))
-            provenance.addN((*t, provenance) for t in contest_marks(contests))
-            provenance.addN((*t, provenance) for t in aside_intervals(aside, context))
-            contested = new_graph()
-            if contests:
-                view = contested_view(inputs.ontology, views.asserted, aside, contests, reasoning)
-                contested.addN((*t, contested) for t in view.graph_triples())
-                records = contested_records(view, views, context)
-                contested.addN((*t, contested) for t in records)
-        graphs = {
-            ONTOLOGY_GRAPH: inputs.ontology,
-            ASSERTED_GRAPH: views.asserted,
-            INFERRED_GRAPH: inferred,
-            PROVENANCE_GRAPH: views.provenance,
-            CONTESTED_GRAPH: contested,
-        }
-        return _write(paths.out, build_id, graphs, stages, settings)
+            sources = reasoned(inputs, views)
+        return _write(paths.out, build_id, sources, stages, settings)
+
+
+def reasoned(inputs: Inputs, views: Views) -> dict[str, list[Iterable]]:
+    """Reason over the validated views (what a source contradicts is set aside first) and
+    give the five named graphs, each as the triple sources written into it. The records
+    (how and when each inferred relation holds, for explanations and time slicing; which
+    statement contests which) are written as they are made: held in the provenance graph
+    they were a third of the build's memory at 1000x."""
+    provenance = views.provenance
+    context = time_context(provenance, views.asserted)
+    # What a source contradicts leaves the asserted graph before reasoning.
+    contests = find_contests(inputs.ontology, provenance, context)
+    aside = set_aside(views, contests)
+    reasoning = reason(inputs.ontology, views.asserted)
+    contested = new_graph()
+    if contests:
+        view = contested_view(inputs.ontology, views.asserted, aside, contests, reasoning)
+        contested.addN((*t, contested) for t in view.graph_triples())
+        records = contested_records(view, views, context)
+        contested.addN((*t, contested) for t in records)
+    return {
+        ONTOLOGY_GRAPH: [inputs.ontology],
+        ASSERTED_GRAPH: [views.asserted],
+        INFERRED_GRAPH: [reasoning.inferred],
+        PROVENANCE_GRAPH: [
+            provenance,
+            inference_records(reasoning, views, context),
+            contest_marks(contests),
+            aside_intervals(aside, context),
+        ],
+        CONTESTED_GRAPH: [contested],
+    }
 
 
 def entities_per_class(asserted: Graph, inferred: Graph) -> dict[str, int]:
@@ -207,18 +242,18 @@ def entities_per_class(asserted: Graph, inferred: Graph) -> dict[str, int]:
 
 def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: BuildSettings):
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    remove_stale_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     started = time.perf_counter()
+    lock = _hold(staging)
     try:
         # Written row by row: copying every triple into an rdflib Dataset first cost more
-        # than the rest of the build at 100x (bench/results/reasoning.md). Sorted for diffs.
+        # than the rest of the build at 100x (bench/results/reasoning.md). Sorted for diffs,
+        # in chunks (nquads.py), so memory does not grow with the largest graph.
         with open(staging / DATASET_FILE, "w", encoding="utf-8") as handle:
-            n3 = _N3()
-            for iri, graph in graphs.items():
-                name = f"<{iri}> .\n"
-                handle.writelines(sorted(f"{n3(s)} {n3(p)} {n3(o)} {name}" for s, p, o in graph))
-        triples = {iri.split("/")[-1]: len(g) for iri, g in graphs.items()}
-        entities = entities_per_class(graphs[ASSERTED_GRAPH], graphs[INFERRED_GRAPH])
+            counts = write_graphs(handle, graphs, staging)
+        triples = {iri.split("/")[-1]: n for iri, n in counts.items()}
+        entities = entities_per_class(graphs[ASSERTED_GRAPH][0], graphs[INFERRED_GRAPH][0])
         stages.seconds["write"] = round(time.perf_counter() - started, 4)
         manifest = {
             "build_id": build_id,
@@ -231,29 +266,72 @@ def _write(out: Path, build_id: str, graphs: dict, stages: Stages, settings: Bui
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
         final = out / build_id
+        (staging / _LOCK_FILE).unlink()  # still held: a fresh unlocked folder is left alone
         if final.exists():
             shutil.rmtree(final)
         os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        lock.close()
     _point_current(out, build_id)
     _prune(out, keep=settings.keep_builds, current=build_id)
     return BuildResult(build_id, final, triples, entities, stages.seconds)
 
 
-class _N3:
-    """N-Quads spelling of terms, each spelled once (an IRI recurs in thousands of rows)."""
+STAGING_PREFIX = ".staging-"
+_LOCK_FILE = ".lock"
+# A staging folder younger than this with no lock yet may be one a build just made.
+_GRACE_SECONDS = 60.0
 
-    def __init__(self) -> None:
-        self._cache: dict = {}
 
-    def __call__(self, term) -> str:
-        text = self._cache.get(term)
-        if text is None:
-            text = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
-            self._cache[term] = text
-        return text
+def _hold(staging: Path):
+    """Lock a staging folder for as long as this build writes it. The lock (flock) goes
+    with the process, so a killed build leaves a folder that the next build can tell is
+    stale, while one being written by a concurrent build stays locked."""
+    handle = open(staging / _LOCK_FILE, "w")  # noqa: SIM115 (held until the write ends)
+    try:
+        import fcntl
+
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+    except (ImportError, OSError):
+        pass  # no flock here: the folder is then only removed by this build
+    return handle
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove staging folders left by killed builds (not one a running build holds)."""
+    removed = []
+    for folder in Path(out).glob(STAGING_PREFIX + "*"):
+        if folder.is_dir() and not folder.is_symlink() and _is_stale(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _is_stale(folder: Path) -> bool:
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        handle = open(folder / _LOCK_FILE, "r+")  # noqa: SIM115
+    except FileNotFoundError:  # locked a moment after it is made: wait out the grace
+        try:
+            return time.time() - folder.stat().st_mtime > _GRACE_SECONDS
+        except OSError:
+            return False
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a running build holds it
+        return True
 
 
 def _point_current(out: Path, build_id: str) -> None:
@@ -268,7 +346,46 @@ def _prune(out: Path, keep: int, current: str) -> None:
     builds = [p for p in out.iterdir() if p.is_dir() and (p / MANIFEST_FILE).exists()]
     builds.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for old in [p for p in builds if p.name != current][keep:]:
-        shutil.rmtree(old, ignore_errors=True)
+        if not in_use(old):  # a running server's build is never pulled from under it
+            shutil.rmtree(old, ignore_errors=True)
+
+
+LEASE_PREFIX = ".serving-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _pid_in(name: str, prefix: str) -> int | None:
+    head = name[len(prefix) :].split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def lease(folder: Path, pid: int | None = None) -> Path:
+    """Mark a build folder as served by process ``pid`` (default: this one): pruning
+    skips it while that process lives. Remove the file (release) when done."""
+    path = Path(folder) / f"{LEASE_PREFIX}{pid or os.getpid()}"
+    path.write_text("a running iraqkg server uses this build\n")
+    return path
+
+
+def in_use(folder: Path) -> bool:
+    """True when a live process holds a lease on this build; stale leases are removed."""
+    used = False
+    for path in Path(folder).glob(f"{LEASE_PREFIX}*"):
+        pid = _pid_in(path.name, LEASE_PREFIX)
+        if pid is not None and _alive(pid):
+            used = True
+        else:
+            path.unlink(missing_ok=True)
+    return used
 
 
 def current_id(out: Path) -> str | None:

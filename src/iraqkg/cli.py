@@ -6,6 +6,7 @@ error (bad option, unreadable or unparsable file, bad query).
 
 from __future__ import annotations
 
+import atexit
 import json
 import sys
 from pathlib import Path
@@ -14,9 +15,11 @@ import click
 
 from . import __version__
 from .build import build as run_build
+from .build import lease
 from .build import validate as run_validate
 from .cli_export import export_command
 from .cli_inputs import (
+    CurrentBuildFiles,
     data_option,
     dataset_files,
     ontology_option,
@@ -38,6 +41,37 @@ def _fail(error: IraqkgError) -> None:
     sys.exit(error.exit_code)
 
 
+limit_options = [
+    click.option(
+        "--max-file-bytes",
+        type=int,
+        default=BuildSettings.max_file_bytes,
+        show_default=True,
+        help="Largest data or ontology file read.",
+    ),
+    click.option(
+        "--max-literal-bytes",
+        type=int,
+        default=BuildSettings.max_literal_bytes,
+        show_default=True,
+        help="Longest literal (UTF-8 bytes) in a data file.",
+    ),
+]
+
+
+def _limits(command):
+    for option in reversed(limit_options):
+        command = option(command)
+    return command
+
+
+def _build_settings(max_file_bytes: int, max_literal_bytes: int) -> BuildSettings:
+    try:
+        return BuildSettings(max_file_bytes=max_file_bytes, max_literal_bytes=max_literal_bytes)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "IRAQKG"}
 )
@@ -53,11 +87,15 @@ def main() -> None:
 @ontology_option
 @data_option
 @sources_option
-def validate(ontology: str, data: str, sources: str | None) -> None:
+@_limits
+def validate(
+    ontology: str, data: str, sources: str | None, max_file_bytes: int, max_literal_bytes: int
+) -> None:
     """Parse and check the data contract without building."""
     paths = project_from_options(ontology, data, None, sources).paths
+    settings = _build_settings(max_file_bytes, max_literal_bytes)
     try:
-        inputs, views, stages = run_validate(paths)
+        inputs, views, stages = run_validate(paths, settings)
     except IraqkgError as error:
         _fail(error)
     quotes = (
@@ -75,8 +113,15 @@ def validate(ontology: str, data: str, sources: str | None) -> None:
 @out_option
 @sources_option
 @click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
+@_limits
 def build(
-    ontology: str | None, data: str | None, out: str | None, sources: str | None, force: bool
+    ontology: str | None,
+    data: str | None,
+    out: str | None,
+    sources: str | None,
+    force: bool,
+    max_file_bytes: int,
+    max_literal_bytes: int,
 ) -> None:
     """Validate, reason and write the dataset (N-Quads, five named graphs) to OUT."""
     project = project_from_options(ontology, data, out, sources)
@@ -84,8 +129,9 @@ def build(
         # The installed build is read-only: building the installed data goes to ./build.
         project = project_from_options(ontology, data, "build", sources)
     paths = project.paths
+    settings = _build_settings(max_file_bytes, max_literal_bytes)
     try:
-        result = run_build(paths, BuildSettings(), force=force)
+        result = run_build(paths, settings, force=force)
     except IraqkgError as error:
         _fail(error)
     verb = "unchanged" if result.reused else "built"
@@ -313,6 +359,39 @@ def list_queries(queries_dir: str | None) -> None:
     help="Make one in-process GET request to PATH, print the response and exit.",
 )
 @queries_option
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public URL of /sparql behind a proxy (base IRI, links) [default: from host, port].",
+)
+@click.option(
+    "--max-answer-bytes",
+    default=EndpointSettings.max_answer_bytes,
+    show_default=True,
+    type=int,
+    help="Largest answer body; a larger answer is an error.",
+)
+@click.option(
+    "--max-query-depth",
+    default=EndpointSettings.max_query_depth,
+    show_default=True,
+    type=int,
+    help="Deepest { ( [ nesting accepted in a query.",
+)
+@click.option(
+    "--request-read-timeout",
+    default=EndpointSettings.request_read_timeout,
+    show_default=True,
+    type=float,
+    help="Seconds a client may take to send a whole request.",
+)
+@click.option(
+    "--max-connections",
+    default=EndpointSettings.max_connections,
+    show_default=True,
+    type=int,
+    help="Client connections served at once.",
+)
 def serve(
     ontology: str | None,
     data: str | None,
@@ -331,6 +410,11 @@ def serve(
     datasets: tuple[str, ...],
     get_path: str | None,
     queries_dir: str | None,
+    base_url: str | None,
+    max_answer_bytes: int,
+    max_query_depth: int,
+    request_read_timeout: float,
+    max_connections: int,
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
     from .engines import EngineFactory, open_engine
@@ -355,6 +439,11 @@ def serve(
             query_timeout=timeout,
             workers=workers,
             max_rows=max_rows,
+            base_url=base_url,
+            max_answer_bytes=max_answer_bytes,
+            max_query_depth=max_query_depth,
+            request_read_timeout=request_read_timeout,
+            max_connections=max_connections,
             **extra,
         )
     except ValueError as error:
@@ -376,11 +465,21 @@ def serve(
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True), nl=False)
         sys.exit(0 if response.status_code < 400 else 1)
-    factory = EngineFactory(settings, files)
+    held = None
+    fallback = None
+    if build_id is not None:  # a build: lease it so that pruning leaves it alone
+        held = lease(files[0].parent)
+        atexit.register(held.unlink, missing_ok=True)
+        fallback = CurrentBuildFiles(files[0].parent.parent.resolve())  # OUT/ID/dataset.nq
+    factory = EngineFactory(settings, files, fallback=fallback)
     factory.prepare()
     app = create_app(settings, factory, info)
     click.echo(f"serving {', '.join(map(str, files))} at http://{host}:{port}/sparql", err=True)
-    run_server(app, settings)
+    try:
+        run_server(app, settings)
+    finally:
+        if held is not None:
+            held.unlink(missing_ok=True)
 
 
 main.add_command(explain_command)

@@ -8,10 +8,14 @@ option names them (the working directory, else the installed package) is
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from .build import lease, read_build
+from .errors import IraqkgError
 from .project import Project, locate
 
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
@@ -66,3 +70,18 @@ def dataset_files(project: Project, datasets: tuple[str, ...]) -> tuple[list[Pat
             raise click.UsageError(f"no such dataset file: {', '.join(missing)}")
         return [Path(d) for d in datasets], None
     return project.dataset_files(warn=lambda message: click.echo(message, err=True))
+
+
+@dataclass(frozen=True)
+class CurrentBuildFiles:
+    """The current build's dataset file, leased for the server (a worker's parent): what a
+    query worker loads when the build it was started on has disappeared."""
+
+    out: Path
+
+    def __call__(self) -> list[Path]:
+        result = read_build(self.out)
+        if result is None:
+            raise IraqkgError(f"no good build left in {self.out}")
+        lease(result.folder, os.getppid())
+        return [result.dataset_file]

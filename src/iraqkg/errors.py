@@ -46,6 +46,10 @@ class InputError(IraqkgError):
     exit_code = EXIT_USAGE
 
 
+class DataLimitError(InputError):
+    """A data file or a literal over a size limit of ``BuildSettings`` (names the setting)."""
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken rule of the data contract."""
@@ -68,6 +72,19 @@ class ValidationFailed(IraqkgError):
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
-        lines = "\n".join(f"  - {v}" for v in violations[:200])
-        more = f"\n  ... and {len(violations) - 200} more" if len(violations) > 200 else ""
-        super().__init__(f"{len(violations)} violation(s) of the data contract:\n{lines}{more}")
+        # The same text many times over (blank nodes nested 200,000 deep) is listed once.
+        counts: dict[str, int] = {}
+        for violation in violations:
+            text = str(violation)
+            counts[text] = counts.get(text, 0) + 1
+        listed = [
+            f"  - {text}" + (f" ({n:,} times)" if n > 1 else "")
+            for text, n in list(counts.items())[:SHOWN]
+        ]
+        if len(counts) > SHOWN:
+            listed.append(f"  ... and {len(counts) - SHOWN:,} more")
+        lines = "\n".join(listed)
+        super().__init__(f"{len(violations)} violation(s) of the data contract:\n{lines}")
+
+
+SHOWN = 200  # distinct violations listed in the message

@@ -199,6 +199,11 @@ class _Run:
         self.known: set[Triple] = set()
         self.out: dict = defaultdict(lambda: defaultdict(set))  # p -> s -> {o}
         self.into: dict = defaultdict(lambda: defaultdict(set))  # p -> o -> {s}
+        # Only the predicates a rule joins on (transitive ones, chain links) are indexed:
+        # indexing labels and types too held most of the data twice more for nothing.
+        self.joined = {
+            p for p, fired in rules.by_property.items() if any(f[0] == "trp" for f in fired)
+        } | {link for entries in rules.chains.values() for entry in entries for link in entry[2]}
         self.derived: dict[Triple, Derivation] = {}
         self.instances: dict[Derivation, None] = {}  # insertion-ordered set
         self.queue: deque[Triple] = deque()
@@ -208,8 +213,9 @@ class _Run:
             return False
         s, p, o = triple
         self.known.add(triple)
-        self.out[p][s].add(o)
-        self.into[p][o].add(s)
+        if p in self.joined:
+            self.out[p][s].add(o)
+            self.into[p][o].add(s)
         self.queue.append(triple)
         return True
 

@@ -67,11 +67,20 @@ class SourceLibrary:
         self._normalised: dict[str, list[str]] = {}  # every quote is sought in these
 
     def paragraphs_of(self, file_name: str) -> list[str] | None:
+        """The paragraphs of a file in the folder; None if there is no such file, or the
+        name leads outside the folder (``../``, an absolute path, a symbolic link out)."""
         if file_name not in self._cache:
             path = self.folder / file_name
+            inside = Path(file_name).name == file_name and file_name not in ("", ".", "..")
+            if not inside or not path.resolve().is_relative_to(self.folder.resolve()):
+                return None
             if not path.is_file():
                 return None
-            self._cache[file_name] = paragraphs(path.read_text(encoding="utf-8"))
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+            self._cache[file_name] = paragraphs(text)
         return self._cache[file_name]
 
     def check_quote(
@@ -89,7 +98,7 @@ class SourceLibrary:
             return problem(f"quote has {words} words; at most {MAX_QUOTE_WORDS} allowed")
         paras = self.paragraphs_of(file_name)
         if paras is None:
-            return problem(f"source file {file_name} not found in {self.folder}")
+            return problem(f"source file {file_name} not found (or not UTF-8) in {self.folder}")
         if not 1 <= paragraph <= len(paras):
             return problem(f"paragraph {paragraph} out of range 1..{len(paras)}")
         if file_name not in self._normalised:

@@ -31,6 +31,20 @@ class BuildSettings:
     keep_builds: int = 3
     # Check every quote against the source texts when ``Paths.sources`` is set.
     check_quotes: bool = True
+    # Largest data or ontology file read, in bytes (1 KiB..4 GiB): a larger one is refused.
+    max_file_bytes: int = 256 * 1024 * 1024
+    # Longest literal, in UTF-8 bytes (64..16 MiB): quotes are at most 25 words.
+    max_literal_bytes: int = 64 * 1024
+
+    def __post_init__(self) -> None:
+        limits = {
+            "max_file_bytes": (1024, 4 * 1024**3),
+            "max_literal_bytes": (64, 16 * 1024 * 1024),  # pyoxigraph's own token limit
+        }
+        for name, (low, high) in limits.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"setting {name}={value} is outside {low}..{high}")
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,9 @@ class EndpointSettings:
     # engine=remote: Graph Store Protocol URL the dataset is uploaded to; None derives it
     # from ``endpoint`` (Oxigraph ".../query" -> ".../store", Fuseki ".../sparql" -> ".../data").
     graph_store: str | None = None
+    # engine=remote: the query parameter that tells the store its time limit, in seconds
+    # (Fuseki's "timeout"; Oxigraph ignores it); None sends none.
+    remote_timeout_param: str | None = "timeout"
     # Seconds before a query is stopped (1..300).
     query_timeout: float = 10.0
     # Most rows (SELECT) or triples (CONSTRUCT / DESCRIBE) in one answer (1..1_000_000); an
@@ -86,6 +103,25 @@ class EndpointSettings:
     cors_origins: tuple[str, ...] = ("*",)
     # Endpoints a SERVICE clause may call; anything else is refused before any fetch.
     service_allowlist: tuple[str, ...] = field(default=(WIKIDATA_QUERY_SERVICE,))
+    # Largest answer body in bytes (1 KiB..1 GiB); a larger answer is an error, not cut.
+    max_answer_bytes: int = 32 * 1024 * 1024
+    # Deepest nesting of { ( [ in a query (10..1000): deeper ones are refused before the
+    # parser sees them (a few thousand levels overflow its stack).
+    max_query_depth: int = 200
+    # Seconds a client may take to send one whole request, headers and body (1..300).
+    request_read_timeout: float = 10.0
+    # Seconds an idle keep-alive connection stays open (1..300).
+    idle_timeout: float = 15.0
+    # Open client connections served at once (10..10_000); more wait in the listen queue.
+    max_connections: int = 1000
+    # Seconds a query that timed out is remembered (0..3600): while remembered, the same
+    # query (comments and spacing aside) runs on at most one worker at a time and is
+    # refused at once when that worker is taken, so it cannot starve other queries.
+    slow_query_memory: float = 300.0
+    # The endpoint's public URL (e.g. https://kg.example.org/sparql), used as the base
+    # IRI of queries and in the service description; None: http://host:port/sparql from
+    # the settings, never from the request's Host header.
+    base_url: str | None = None
     # (SERVICE IRI, URL) pairs: a SERVICE clause naming the IRI calls the URL instead (a
     # Wikidata mirror, a local test server). The IRI must be on the allowlist, which is
     # checked against the query as written; clients cannot name the URL itself.
@@ -101,6 +137,12 @@ class EndpointSettings:
             "threads": (1, 64),
             "cache_bytes": (0, 1024 * 1024 * 1024),
             "port": (0, 65535),
+            "max_answer_bytes": (1024, 1024 * 1024 * 1024),
+            "max_query_depth": (10, 1000),
+            "request_read_timeout": (1, 300),
+            "idle_timeout": (1, 300),
+            "max_connections": (10, 10_000),
+            "slow_query_memory": (0, 3600),
         }
         for name, (low, high) in limits.items():
             value = getattr(self, name)
@@ -110,6 +152,16 @@ class EndpointSettings:
             raise ValueError(f"setting engine={self.engine!r}: use oxigraph, rdflib or remote")
         if self.engine == "remote" and not self.endpoint:
             raise ValueError("setting engine=remote needs endpoint=URL")
+        if self.base_url is not None and not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(f"setting base_url={self.base_url!r}: use an http(s) URL")
         from iraqkg.engines.services import check_routes  # the rule lives with the routing
 
         check_routes(self.service_rewrite, self.service_allowlist)
+
+    @property
+    def endpoint_url(self) -> str:
+        """The public /sparql URL: ``base_url``, else built from host and port."""
+        if self.base_url:
+            return self.base_url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/sparql"

@@ -95,17 +95,13 @@ class Views:
     derived_from: dict[tuple[Node, Node, Node], list[URIRef]]  # plain triple -> statements
 
 
-def derive(authored: Graph) -> Views:
-    """Split authored data into the asserted and provenance views."""
-    asserted, provenance = new_graph(), new_graph()
+def derive(authored: Graph, *, consume: bool = False) -> Views:
+    """Split authored data into the asserted and provenance views. With ``consume`` the
+    authored graph itself becomes the provenance view (its other triples are moved out):
+    the build does not hold the authored data twice."""
     record_nodes = set(authored.subjects(RDF.type, IKG.Statement))
     documents = set(authored.subjects(RDF.type, IKG.SourceDocument))
-    for triple in authored:
-        subject = triple[0]
-        if subject in record_nodes or subject in documents:
-            provenance.add(triple)
-        else:
-            asserted.add(triple)
+    asserted, provenance = _split(authored, record_nodes | documents, consume)
     derived_from: dict[tuple[Node, Node, Node], list[URIRef]] = {}
     for statement in statements(authored):
         triple = statement.derived
@@ -125,6 +121,23 @@ def derive(authored: Graph) -> Views:
     for document in documents:
         provenance.add((document, RDF.type, IKG.SourceDocument))
     return Views(asserted, provenance, derived_from)
+
+
+def _split(authored: Graph, records: set, consume: bool) -> tuple[Graph, Graph]:
+    """(everything else, the triples about records and documents)."""
+    asserted = new_graph()
+    if consume:
+        subjects = getattr(authored.store, "subjects_list", None)
+        for subject in subjects() if subjects else set(authored.subjects()):
+            if subject not in records:
+                for triple in list(authored.triples((subject, None, None))):
+                    asserted.add(triple)
+                authored.remove((subject, None, None))
+        return asserted, authored
+    provenance = new_graph()
+    for triple in authored:
+        (provenance if triple[0] in records else asserted).add(triple)
+    return asserted, provenance
 
 
 def _bounds(node: Node, began: periods.Period | None) -> list[tuple[Node, Node, Node]]:

@@ -54,7 +54,7 @@ def test_each_dump_is_the_whole_dataset(client, built, key):
     dumped = Dataset()
     dumped.parse(data=response.get_data(), format=FORMATS[key])
     theirs, ours = _graphs(dumped), _graphs(built)
-    assert set(theirs) == set(ours) == {str(g) for g in NAMED_GRAPHS}
+    assert set(theirs) == set(ours) >= {str(g) for g in NAMED_GRAPHS}
     for name, graph in ours.items():
         assert len(theirs[name]) == len(graph), name
         assert isomorphic(theirs[name], graph), name
@@ -66,12 +66,12 @@ def test_trig_in_pieces_declares_prefixes_once(client):
     assert len(prefix_lines) == len(set(prefix_lines)) > 0
 
 
-def test_jsonld_dump_uses_the_published_context(client):
+def test_jsonld_dump_uses_the_published_context(client, built):
     document = json.loads(client.get("/dataset.jsonld").get_data())
     published = json.loads(client.get("/context.jsonld").get_data())
     assert document["@context"] == published["@context"] == CONTEXT
     assert {g["@id"] for g in document["@graph"]} == {
-        f"graph:{g.split('/')[-1]}" for g in NAMED_GRAPHS
+        f"graph:{g.split('/')[-1]}" for g in _graphs(built)
     }
     for prefix, namespace in PREFIXES.items():
         assert published["@context"][prefix] == namespace

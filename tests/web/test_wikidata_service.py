@@ -301,14 +301,15 @@ def test_routes_must_name_an_allowlisted_iri_and_an_http_url():
 
 
 def test_a_real_client_gets_the_join_from_the_served_endpoint(mirror, built_dataset_file, oracle):
-    # The production path: waitress, a query worker process, SPARQLWrapper as the client.
+    # The production path: waitress, a query worker process, SPARQLWrapper as the client
+    # (which sends text: the query spelled out with its VALUES blocks).
     from endpoint_helpers import live_server, make_pool_app
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     from iraqkg.web import close_app
 
     settings = EndpointSettings(workers=1, service_rewrite=((WIKIDATA_QUERY_SERVICE, mirror),))
-    query = NAMED["wikidata-facts"].bind({"item": f"<{WD}Q2994636>"})
+    query = NAMED["wikidata-facts"].spelled_out({"item": f"<{WD}Q2994636>"})
     app = make_pool_app(settings, [built_dataset_file])
     try:
         with live_server(app, settings) as url:

@@ -308,3 +308,13 @@ def test_memory_does_not_grow_with_the_dump(tmp_path, data_graph):
     print(f"tracemalloc peak: {peak_small} B at 4k lines, {peak_large} B at 24k lines")
     assert peak_large < peak_small * 1.25 + 256 * 1024, (peak_small, peak_large)
     assert sum(c.entity == ID + "qais-al-khazali" for c in found) == settings.top
+
+
+def test_brackets_glued_to_the_first_and_last_entity_are_accepted(tmp_path):
+    dump = tmp_path / "glued.json"
+    first, last = json.dumps(ENTITIES[0]), json.dumps(ENTITIES[2])
+    dump.write_text(f"[{first},\n{last}]\n", encoding="utf-8")
+    assert [json.loads(line.text)["id"] for line in dump_lines(dump)] == [
+        "Q99000000001",
+        "Q99000000003",
+    ]

@@ -1,4 +1,7 @@
-"""Named queries that call SERVICE: the bound parameter also goes inside the SERVICE group."""
+"""Named queries that call SERVICE: the bound parameter also goes inside the SERVICE group.
+
+The text checked is ``spelled_out``: the query with the VALUES blocks the engines add
+(engines/prologue.insert_values), as the remote endpoint then receives its group."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ def named(tmp_path: Path):
 
 
 def test_bound_value_goes_into_each_service_group_that_uses_it(named):
-    text = named.bind({"item": "<http://e/Q1>"})
+    text = named.spelled_out({"item": "<http://e/Q1>"})
     prepareQuery(text)  # still a valid query
     first, second = service_clauses(text)
     assert "VALUES ?item { <http://e/Q1> }" in text[first.group_start : first.group_end]
@@ -37,8 +40,9 @@ def test_bound_value_goes_into_each_service_group_that_uses_it(named):
 
 
 def test_default_is_bound_inside_too(named):
-    first = service_clauses(named.bind())[0]
-    assert "<http://e/default>" in named.bind()[first.group_start : first.group_end]
+    text = named.spelled_out()
+    first = service_clauses(text)[0]
+    assert "<http://e/default>" in text[first.group_start : first.group_end]
 
 
 def test_services_lists_the_endpoints(named):
@@ -61,3 +65,17 @@ def test_iraqkg_queries_says_which_queries_call_a_service():
     lines = [line for line in outcome.output.splitlines() if not line.startswith(" ")]
     calling = {line.split(":", 1)[0] for line in lines if "[calls: " in line}
     assert calling == {"wikidata-facts", "wikidata-memberships"}
+
+
+def test_a_sub_select_in_a_service_group_gets_its_own_braces(tmp_path):
+    path = tmp_path / "sub.rq"
+    path.write_text(
+        "# title: t\n# param: item = an item\n"
+        "SELECT * WHERE { ?e <http://e/link> ?item .\n"
+        "  SERVICE <http://remote/sparql> { SELECT ?item ?x WHERE { ?item <http://e/p> ?x } }\n}\n",
+        encoding="utf-8",
+    )
+    text = parse_named_query(path).spelled_out({"item": "<http://e/Q1>"})
+    prepareQuery(text)  # a VALUES beside a bare sub-select would not parse
+    clause = service_clauses(text)[0]
+    assert "VALUES ?item { <http://e/Q1> }" in text[clause.group_start : clause.group_end]

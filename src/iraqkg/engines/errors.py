@@ -57,3 +57,25 @@ class EngineUnavailable(EngineError):
 
 class DatasetError(EngineError):
     """A dataset file cannot be read (unknown kind, missing, or malformed)."""
+
+
+class AnswerTooLarge(EngineError):
+    """The answer would be larger than the configured byte cap (``max_answer_bytes``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+    def __str__(self) -> str:
+        return (
+            f"the answer is larger than this endpoint's limit of {self.limit} bytes: "
+            "ask for fewer rows (LIMIT) or shorter values"
+        )
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class ServiceFailed(EngineError):
+    """An allowlisted SERVICE endpoint failed or answered something that is not a result."""

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from iraqkg.engines.errors import DatasetError, EngineUnavailable, QueryRefused, QuerySyntaxError
+from iraqkg.engines import sparql_results as srx
+from iraqkg.engines.errors import (
+    AnswerTooLarge,
+    DatasetError,
+    EngineError,
+    EngineUnavailable,
+    QueryRefused,
+    QuerySyntaxError,
+    ServiceFailed,
+)
+from iraqkg.engines.formats import find_format
 from iraqkg.engines.loading import check_files, file_kind
-from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query
+from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query, may_call_service
 from iraqkg.engines.prologue import check_bindings, insert_values
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.services import route_services
@@ -46,6 +57,56 @@ def graph_nodes(iris: Sequence[str]) -> list[ox.NamedNode]:
         raise QueryRefused(f"invalid graph IRI: {exc}", "bad_graph_iri") from None
 
 
+def _failure(query: str, exc: Exception) -> EngineError:
+    """ServiceFailed (502) when a SERVICE call may be the cause, else EngineUnavailable."""
+    if may_call_service(query):
+        return ServiceFailed(f"a SERVICE endpoint failed or answered garbage: {exc}")
+    if isinstance(exc, RuntimeError):
+        raise exc
+    return EngineUnavailable(f"query failed: {exc}")
+
+
+def _capped_rows(
+    solutions: ox.QuerySolutions, width: int, max_rows: int | None, max_bytes: int | None
+) -> tuple[list[tuple], bool]:
+    """At most ``max_rows`` rows (and whether more were left out); AnswerTooLarge once the
+    rows' term text passes ``max_bytes``."""
+    rows: list[tuple] = []
+    size = 0
+    for solution in solutions:
+        if max_rows is not None and len(rows) == max_rows:
+            return rows, True
+        row = tuple(solution[i] for i in range(width))
+        if max_bytes is not None:
+            size += sum(len(t.value) + 16 for t in row if t is not None and hasattr(t, "value"))
+            if size > max_bytes:
+                raise AnswerTooLarge(max_bytes)
+        rows.append(row)
+    return rows, False
+
+
+@dataclass
+class NativeResult:
+    """A SELECT or ASK answer in pyoxigraph's own terms, written without rdflib."""
+
+    kind: str  # "select" | "ask"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return 1 if self.kind == "ask" else len(self.rows)
+
+    def serialize(self, media_type: str) -> bytes:
+        fmt = find_format(self.kind, media_type)
+        if fmt is None:
+            raise ValueError(f"a {self.kind} result cannot be written as {media_type}")
+        if self.kind == "ask":
+            return srx.ASK_WRITERS[fmt.key](bool(self.boolean))
+        return srx.SELECT_WRITERS[fmt.key](self.variables, self.rows, srx.oxigraph_parts)
+
+
 def load_store(settings: EndpointSettings, files: Sequence[Path]) -> ox.Store:
     """An in-memory store holding ``files``, with the union default graph if configured."""
     store = ox.Store()
@@ -70,21 +131,27 @@ class OxigraphEngine:
 
     def __init__(self, settings: EndpointSettings, files: Sequence[Path]) -> None:
         self._allowlist = tuple(settings.service_allowlist)
+        self._max_depth = settings.max_query_depth
         self._routes = tuple(settings.service_rewrite)
         self._store = load_store(settings, files)
         self._counts = self._count()
 
-    def query(
+    def _answer(
         self,
         query: str,
-        *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
-        max_rows: int | None = None,
-        base_iri: str | None = None,
-        bindings: Mapping[str, Node] | None = None,
-    ) -> QueryResult:
-        check_query(query, self._allowlist, prefixes=PREDEFINED, base_iri=base_iri)
+        default_graph_uris: Sequence[str],
+        named_graph_uris: Sequence[str],
+        base_iri: str | None,
+        bindings: Mapping[str, Node] | None,
+    ):
+        """Check, bind and route the query, then run it: pyoxigraph's own answer."""
+        check_query(
+            query,
+            self._allowlist,
+            prefixes=PREDEFINED,
+            base_iri=base_iri,
+            max_depth=self._max_depth,
+        )
         if bindings:
             # Not Store.query(substitutions=...): pyoxigraph 0.5 loses a substituted value
             # in BIND(?x AS ?y) and COALESCE(?x), and BOUND(?x) is false, so named queries
@@ -104,12 +171,26 @@ class OxigraphEngine:
                 "named_graphs": graph_nodes(named_graph_uris),
             }
         try:
-            answer = self._store.query(
-                query,
-                base_iri=base_iri,
-                prefixes=PREFIXES,
-                **dataset,
-            )
+            return query, self._store.query(query, base_iri=base_iri, prefixes=PREFIXES, **dataset)
+        except SyntaxError as exc:
+            raise syntax_error(exc, query) from None
+        except (OSError, RuntimeError) as exc:  # a SERVICE call failed, or storage did
+            raise _failure(query, exc) from None
+
+    def query(
+        self,
+        query: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+        bindings: Mapping[str, Node] | None = None,
+    ) -> QueryResult:
+        query, answer = self._answer(
+            query, default_graph_uris, named_graph_uris, base_iri, bindings
+        )
+        try:
             if isinstance(answer, ox.QueryBoolean):
                 return QueryResult.from_boolean(bool(answer))
             if isinstance(answer, ox.QuerySolutions):
@@ -120,10 +201,39 @@ class OxigraphEngine:
                 (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
             )
             return QueryResult.from_triples(triples, max_rows)  # type: ignore[arg-type]
-        except SyntaxError as exc:
-            raise syntax_error(exc, query) from None
-        except OSError as exc:  # a SERVICE call that failed, or a storage error
-            raise EngineUnavailable(f"query failed: {exc}") from None
+        except (OSError, RuntimeError) as exc:  # answers are computed as they are read
+            raise _failure(query, exc) from None
+
+    def query_native(
+        self,
+        query: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+        bindings: Mapping[str, Node] | None = None,
+        max_bytes: int | None = None,
+    ) -> QueryResult | NativeResult:
+        """Like ``query``, but SELECT and ASK answers keep pyoxigraph's terms (no rdflib
+        terms are made: the query workers only write them out), and SELECT rows stop at
+        ``max_bytes`` of term text (AnswerTooLarge) before the answer is held in memory."""
+        query, answer = self._answer(
+            query, default_graph_uris, named_graph_uris, base_iri, bindings
+        )
+        try:
+            if isinstance(answer, ox.QueryBoolean):
+                return NativeResult("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                names = [v.value for v in answer.variables]
+                rows, truncated = _capped_rows(answer, len(names), max_rows, max_bytes)
+                return NativeResult("select", names, rows, truncated=truncated)
+            triples = (
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
+            )
+            return QueryResult.from_triples(triples, max_rows)  # type: ignore[arg-type]
+        except (OSError, RuntimeError) as exc:  # answers are computed as they are read
+            raise _failure(query, exc) from None
 
     def _count(self) -> dict[str, int]:
         counts = {

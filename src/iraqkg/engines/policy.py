@@ -21,7 +21,9 @@ from rdflib.term import URIRef, Variable
 
 from iraqkg.engines.errors import QueryRefused, QuerySyntaxError
 from iraqkg.namespaces import PREFIXES as _PREFIXES
+from iraqkg.settings import EndpointSettings
 
+DEFAULT_MAX_DEPTH = EndpointSettings.max_query_depth
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 UPDATE_KEYWORDS = {
     "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
@@ -81,6 +83,46 @@ def _first_keyword(query: str) -> str | None:
         else:
             return word
     return None
+
+
+# One token of the depth scan: a bracket, or something whose brackets do not nest (a
+# comment, a string, an IRI) or that holds none (a run of other characters).
+_NESTING_TOKEN = re.compile(
+    r"""(?P<open>[{(\[])|(?P<close>[})\]])
+      |\#[^\n\r]*|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>
+      |[^{}()\[\]#"'<]+|.""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def nesting_depth(query: str, stop_above: int | None = None) -> int:
+    """The deepest nesting of braces, parentheses and brackets outside strings, comments
+    and IRIs: a linear scan, nothing recursive whatever the input; it stops early once
+    the depth passes ``stop_above``."""
+    depth = deepest = 0
+    for match in _NESTING_TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if stop_above is not None and deepest > stop_above:
+                    break
+        elif kind == "close" and depth:
+            depth -= 1
+    return deepest
+
+
+def check_depth(query: str, limit: int) -> None:
+    """Refuse a query nested deeper than ``limit`` before any parser sees it."""
+    opened = query.count("{") + query.count("(") + query.count("[")
+    if opened > limit and nesting_depth(query, stop_above=limit) > limit:
+        raise QueryRefused(
+            f"the query nests {{ ( [ more than {limit} levels deep: this endpoint accepts "
+            f"at most {limit} (setting max_query_depth)",
+            "too_deeply_nested",
+        )
 
 
 def sniff(query: str) -> QueryInfo:
@@ -183,16 +225,20 @@ def check_query(
     parser: str = "oxigraph",
     prefixes: tuple[tuple[str, str], ...] = (),
     base_iri: str | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> QueryInfo:
-    """Refuse updates and SERVICE calls outside the allowlist; return the query's form.
+    """Refuse updates, queries nested deeper than ``max_depth`` and SERVICE calls outside
+    the allowlist; return the query's form.
 
     ``parser`` is the engine's: "oxigraph" (also for remote stores) or "rdflib";
     ``prefixes`` are declared for the query by its caller (pyoxigraph's ``prefixes``).
     Raises QueryRefused or QuerySyntaxError; never fetches anything.
     """
-    if is_update(query):
+    check_depth(query, max_depth)  # first: every parser after this one recurses
+    keyword = _first_keyword(query) or ""  # once: the lexer is the screen's main cost
+    if keyword in UPDATE_KEYWORDS:
         raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only", "read_only")
-    info = sniff(query)
+    info = QueryInfo(QUERY_FORMS.get(keyword))
     if not may_call_service(query):
         return info
     if parser == "rdflib":

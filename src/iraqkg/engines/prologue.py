@@ -19,6 +19,7 @@ from iraqkg.namespaces import PREFIXES
 from iraqkg.sparql_text import service_clauses, splice
 
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_SUBSELECT = re.compile(r"\s*SELECT\b", re.I)
 
 
 def declared_prefixes(query: str) -> set[str]:
@@ -118,9 +119,15 @@ def service_edits(query: str, pairs: list[tuple[str, Node]], spell=spell_term) -
     edits = []
     for clause in service_clauses(query):
         inner = [(name, term) for name, term in pairs if name in clause.variables]
-        if inner:
-            at = clause.group_start
-            edits.append((at, at, " " + values_block(inner, spell)))
+        if not inner:
+            continue
+        at, block = clause.group_start, values_block(inner, spell)
+        if _SUBSELECT.match(query, at):
+            # A sub-select must stand alone in its braces: wrap it in a group of its own.
+            edits.append((at, at, f" {block} {{"))
+            edits.append((clause.group_end, clause.group_end, "} "))
+        else:
+            edits.append((at, at, " " + block))
     return edits
 
 

@@ -20,9 +20,14 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from iraqkg.engines.errors import DatasetError, QueryRefused, QuerySyntaxError
+from iraqkg.engines.errors import DatasetError, QueryRefused, QuerySyntaxError, ServiceFailed
 from iraqkg.engines.loading import check_files, file_kind
-from iraqkg.engines.policy import check_graph_iris, check_query, parse_with_rdflib
+from iraqkg.engines.policy import (
+    check_graph_iris,
+    check_query,
+    may_call_service,
+    parse_with_rdflib,
+)
 from iraqkg.engines.prologue import check_bindings, insert_values
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.services import route_services
@@ -41,6 +46,7 @@ class RdflibEngine:
         # Belt and braces: even if a dataset clause reached rdflib, it must not fetch it.
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self._allowlist = tuple(settings.service_allowlist)
+        self._max_depth = settings.max_query_depth
         self._routes = tuple(settings.service_rewrite)
         self._dataset = Dataset()
         for path in check_files(files):
@@ -98,7 +104,7 @@ class RdflibEngine:
         base_iri: str | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        check_query(query, self._allowlist, "rdflib")
+        check_query(query, self._allowlist, "rdflib", max_depth=self._max_depth)
         check_graph_iris(default_graph_uris, named_graph_uris)
         initial = check_bindings(bindings)
         if initial and service_clauses(query):
@@ -137,6 +143,10 @@ class RdflibEngine:
         except (QueryRefused, QuerySyntaxError):
             raise
         except Exception as exc:  # rdflib evaluation errors have no common base class
+            if may_call_service(query):  # e.g. the SERVICE answered something unparsable
+                raise ServiceFailed(
+                    f"a SERVICE endpoint failed or answered garbage: {exc}"
+                ) from None
             message = f"rdflib could not evaluate the query: {exc}"
             raise QueryRefused(message, "evaluation_error") from None
 

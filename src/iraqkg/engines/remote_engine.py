@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.error import HTTPError, URLError
@@ -36,6 +37,12 @@ _NTRIPLES = "application/n-triples"
 _POSITION = re.compile(r"(\d+):(\d+)")
 # Uploads can be large: allow more time than one query.
 _UPLOAD_TIMEOUT = 300.0
+# Seconds between checks that the store still holds its data.
+_PROBE_INTERVAL = 5.0
+
+
+def _lost(why: str) -> str:
+    return f"the remote store has lost the dataset ({why}); restart iraqkg serve to upload it"
 
 
 def graph_store_url(settings: EndpointSettings) -> str:
@@ -72,16 +79,53 @@ class RemoteEngine:
 
     name = "remote"
 
-    def __init__(self, settings: EndpointSettings, files: Sequence[Path]) -> None:
+    def __init__(
+        self, settings: EndpointSettings, files: Sequence[Path], expected: int | None = None
+    ) -> None:
+        """``expected``: the default graph's triple count after the upload (a worker that
+        finds another number refuses to start: the store lost or changed its data)."""
         if not settings.endpoint:
             raise EngineUnavailable("engine=remote needs endpoint=URL")
         self._endpoint = settings.endpoint
         self._allowlist = tuple(settings.service_allowlist)
+        self._max_depth = settings.max_query_depth
         self._routes = tuple(settings.service_rewrite)
         self._timeout = settings.query_timeout
+        self._timeout_param = settings.remote_timeout_param
+        self._sentinel: str | None = None
+        self._probed = 0.0
         if files:
             self._upload(load_store(settings, files), graph_store_url(settings))
         self._counts = self._count()
+        if expected is not None and self._counts["default"] != expected:
+            raise EngineUnavailable(
+                _lost(f"it holds {self._counts['default']} triples, not {expected}")
+            )
+        self._sentinel = self._pick_sentinel()
+
+    def _pick_sentinel(self) -> str | None:
+        """An ASK for one triple the store holds now: asked again from time to time, a
+        false answer means the store lost its data (e.g. an in-memory store restarted)."""
+        rows = self.query(
+            "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } LIMIT 1"
+        ).rows
+        if not rows:
+            return None
+        terms = " ".join(t.n3() for t in rows[0])  # type: ignore[union-attr]
+        return f"ASK {{ {terms} }}"
+
+    def check_data(self) -> None:
+        """EngineUnavailable when the store no longer holds the sentinel triple."""
+        if self._sentinel is None:
+            return
+        self._probed = time.monotonic()
+        sentinel, self._sentinel = self._sentinel, None  # not probed from inside the probe
+        try:
+            held = self.query(sentinel).boolean
+        finally:
+            self._sentinel = sentinel
+        if not held:
+            raise EngineUnavailable(_lost("a triple it held at start-up is gone"))
 
     def _send(self, request: Request, timeout: float) -> tuple[bytes, str]:
         try:
@@ -94,9 +138,11 @@ class RemoteEngine:
                 line, column = (int(found[1]), int(found[2])) if found else (None, None)
                 raise QuerySyntaxError(f"remote store: {text}", line, column) from None
             raise EngineUnavailable(f"remote store answered {exc.code}: {text[:500]}") from None
-        except TimeoutError:
+        except TimeoutError:  # urllib has closed the connection: the store sees it go
             raise QueryTimeout(f"remote store did not answer within {timeout:g} s") from None
         except URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise QueryTimeout(f"remote store did not answer within {timeout:g} s") from None
             raise EngineUnavailable(f"remote store unreachable: {exc.reason}") from None
 
     def _upload(self, store: ox.Store, url: str) -> None:
@@ -129,7 +175,15 @@ class RemoteEngine:
         base_iri: str | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        kind = check_query(query, self._allowlist, prefixes=PREDEFINED, base_iri=base_iri).kind
+        kind = check_query(
+            query,
+            self._allowlist,
+            prefixes=PREDEFINED,
+            base_iri=base_iri,
+            max_depth=self._max_depth,
+        ).kind
+        if self._sentinel is not None and time.monotonic() - self._probed > _PROBE_INTERVAL:
+            self.check_data()  # never 200 with empty answers from an emptied store
         check_graph_iris(default_graph_uris, named_graph_uris)
         original = query
         if bindings:  # the protocol has no bindings: a VALUES block of validated terms
@@ -144,6 +198,8 @@ class RemoteEngine:
         if prologue:
             query = prologue.rstrip("\n") + "\n" + query
         params = [("query", query)]
+        if self._timeout_param:  # so the store stops too (Fuseki: seconds)
+            params.append((self._timeout_param, f"{self._timeout:g}"))
         params += [("default-graph-uri", uri) for uri in default_graph_uris]
         params += [("named-graph-uri", uri) for uri in named_graph_uris]
         accept = {"graph": _NTRIPLES, None: f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9"}.get(

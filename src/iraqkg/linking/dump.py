@@ -81,9 +81,15 @@ def dump_lines(path: Path, progress: Progress | None = None) -> Iterator[DumpLin
                 if progress is not None and number % _REPORT_EVERY == 0:
                     progress(raw.tell())
                 body = line.strip()
+                # "[" and "]" stand on lines of their own in Wikidata's dumps; accept them
+                # glued to the first and last entity too.
+                if body.startswith("["):
+                    body = body[1:].lstrip()
+                if body.endswith("]"):
+                    body = body[:-1].rstrip()
                 if body.endswith(","):
                     body = body[:-1].rstrip()
-                if body in ("", "[", "]"):
+                if not body:
                     continue
                 yield DumpLine(number, body)
             if progress is not None:

@@ -21,7 +21,7 @@ from flask import Flask, Response
 
 from iraqkg.engines import Engine
 from iraqkg.settings import EndpointSettings
-from iraqkg.web.cache import CachingExecutor
+from iraqkg.web.cache import CachingExecutor, ResponseCache
 from iraqkg.web.cors import install_cors
 from iraqkg.web.errors import install_error_handlers
 from iraqkg.web.executor import Executor, InlineExecutor
@@ -41,8 +41,8 @@ def _executor(
 
         executor = ProcessPool(engine_factory, settings)
         atexit.register(executor.close)
-    if settings.cache_bytes:
-        executor = CachingExecutor(executor, settings.cache_bytes)
+    if settings.cache_bytes:  # half here, half for whole responses (ResponseCache)
+        executor = CachingExecutor(executor, settings.cache_bytes // 2)
     return executor
 
 
@@ -114,6 +114,11 @@ def create_app(
         app.register_blueprint(blueprint)
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)
+    if settings.cache_bytes:
+        state.response_cache = ResponseCache(
+            app.wsgi_app, settings.cache_bytes // 2, settings.max_request_bytes
+        )
+        app.wsgi_app = state.response_cache  # type: ignore[method-assign]
 
     @app.after_request
     def _nosniff(response: Response) -> Response:

@@ -8,9 +8,11 @@ RAND(), UUID(), STRUUID(), BNODE() (a new value each time).
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from iraqkg.engines.policy import may_call_service
@@ -18,6 +20,8 @@ from iraqkg.web.executor import Executor
 from iraqkg.web.tasks import Reply, Task
 
 _VOLATILE = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(", re.IGNORECASE)
+# Set in the WSGI environ by the /sparql view when its answer may be kept by ResponseCache.
+CACHEABLE = "iraqkg.cacheable"
 # One answer may take at most this share of the cache, so a few big ones cannot flush it.
 _LARGEST_SHARE = 8
 
@@ -39,7 +43,12 @@ class CachingExecutor:
         self._hits = 0
         self._misses = 0
 
-    def run(self, task: Task) -> Reply:
+    @property
+    def uncached(self) -> Executor:
+        """The executor underneath (for probes that must reach the engine)."""
+        return self._inner
+
+    def run(self, task: Task, cancelled: Callable[[], bool] | None = None) -> Reply:
         with self._lock:
             reply = self._entries.get(task)
             if reply is not None:
@@ -47,7 +56,7 @@ class CachingExecutor:
                 self._hits += 1
                 return reply
             self._misses += 1
-        reply = self._inner.run(task)
+        reply = self._inner.run(task, cancelled)
         size = len(reply.body)
         if size <= self._max_bytes // _LARGEST_SHARE and cacheable(task.query):
             with self._lock:
@@ -67,3 +76,84 @@ class CachingExecutor:
 
     def close(self) -> None:
         self._inner.close()
+
+
+_KEY_HEADERS = ("HTTP_HOST", "HTTP_ACCEPT", "HTTP_ORIGIN", "CONTENT_TYPE")
+
+
+class ResponseCache:
+    """WSGI middleware: a repeated /sparql request is answered from memory, no app at all.
+
+    The key is the raw request (method, path, query string, body and the headers the answer
+    depends on), so a hit is one dictionary lookup and one write. Only 200 answers the app
+    marks cacheable (``environ[CACHEABLE]``, set after the executor answered a cacheable
+    query) are kept; bounded in bytes like CachingExecutor.
+    """
+
+    def __init__(self, app: Any, max_bytes: int, max_body: int, path: str = "/sparql") -> None:
+        self._app = app
+        self._max_bytes = max_bytes
+        self._max_body = max_body
+        self._path = path
+        self._entries: OrderedDict[tuple, tuple[str, list, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def status(self) -> dict[str, int]:
+        with self._lock:
+            return {"entries": len(self._entries), "bytes": self._bytes, "hits": self.hits}
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        if environ.get("PATH_INFO") != self._path or environ["REQUEST_METHOD"] not in (
+            "GET",
+            "POST",
+        ):
+            return self._app(environ, start_response)
+        body = b""
+        if environ["REQUEST_METHOD"] == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or -1)
+            except ValueError:
+                length = -1
+            if not 0 <= length <= self._max_body:
+                return self._app(environ, start_response)  # the app gives 411/413
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)
+        key = (environ["REQUEST_METHOD"], environ.get("QUERY_STRING", ""), body,
+               *(environ.get(h) for h in _KEY_HEADERS))  # fmt: skip
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+        if entry is not None:
+            start_response(entry[0], entry[1])
+            return [entry[2]]
+        captured: list = []
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Any:
+            captured[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        chunks = self._app(environ, capture)
+        try:
+            answer = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        size = len(answer) + len(key[2]) + len(key[1])
+        if (
+            environ.get(CACHEABLE)
+            and captured
+            and captured[0].startswith("200")
+            and size <= self._max_bytes // _LARGEST_SHARE
+        ):
+            with self._lock:
+                if key not in self._entries:
+                    self._entries[key] = (captured[0], list(captured[1]), answer)
+                    self._bytes += size
+                while self._bytes > self._max_bytes:
+                    old, (_, _, dropped) = self._entries.popitem(last=False)
+                    self._bytes -= len(dropped) + len(old[2]) + len(old[1])
+        return [answer]

@@ -7,8 +7,8 @@
 400 malformed request or query, or query refused (SERVICE not allowed...); 403 update on
 this read-only endpoint; 404; 405 method; 406 no acceptable format; 413 body too large;
 414 query string too long; 415 wrong or missing Content-Type or charset; 422 answer over
-the row limit (never cut silently); 503 timeout, busy or engine unavailable; 500 only
-for a bug.
+the row limit or the byte cap (never cut silently); 502 an allowlisted SERVICE failed or
+answered garbage; 503 timeout, busy or engine unavailable; 500 only for a bug.
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from iraqkg.engines.errors import (
+    AnswerTooLarge,
     EngineError,
     EngineUnavailable,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    ServiceFailed,
 )
 from iraqkg.web.negotiation import NotAcceptable
 
@@ -57,6 +59,10 @@ class WorkersBusy(EngineError):
     """Every query worker stayed busy for longer than the queue timeout."""
 
 
+class ClientGone(EngineError):
+    """The client disconnected while its query ran; the query was stopped."""
+
+
 def error_response(error: ApiError) -> Response:
     body = {"status": error.status, "error": error.code, "message": error.message}
     body.update({k: v for k, v in error.extra.items() if v is not None})
@@ -86,9 +92,15 @@ def from_exception(exc: BaseException, timeout: float | None = None) -> ApiError
         return ApiError(403 if exc.code == "read_only" else 400, exc.code, exc.message)
     if isinstance(exc, NotAcceptable):
         return ApiError(406, "not_acceptable", exc.message, available=list(exc.available))
+    if isinstance(exc, AnswerTooLarge):
+        return ApiError(422, "answer_too_large", exc.message, limit=exc.limit)
+    if isinstance(exc, ServiceFailed):
+        return ApiError(502, "service_failed", exc.message)
     if isinstance(exc, QueryTimeout):
         limit = f" of {timeout:g} s" if timeout else ""
         return ApiError(503, "timeout", f"query stopped: it exceeded the time limit{limit}")
+    if isinstance(exc, ClientGone):  # nobody reads this answer
+        return ApiError(503, "client_gone", exc.message)
     if isinstance(exc, WorkersBusy):
         return ApiError(503, "busy", exc.message, headers={"Retry-After": "1"})
     if isinstance(exc, EngineUnavailable):

@@ -6,6 +6,7 @@ touching a view.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,7 +26,9 @@ class EngineInfo:
 class Executor(Protocol):
     info: EngineInfo
 
-    def run(self, task: Task) -> Reply: ...
+    def run(self, task: Task, cancelled: Callable[[], bool] | None = None) -> Reply:
+        """Answer ``task``; ``cancelled()`` True means the client went away: stop early."""
+        ...
 
     def status(self) -> dict[str, Any]: ...
 
@@ -44,7 +47,7 @@ class InlineExecutor:
         self._allowlist = tuple(settings.service_allowlist)
         self.info = EngineInfo(engine.name, engine.counts())
 
-    def run(self, task: Task) -> Reply:
+    def run(self, task: Task, cancelled: Callable[[], bool] | None = None) -> Reply:
         return run_task(self._engine, task, self._allowlist)
 
     def status(self) -> dict[str, Any]:

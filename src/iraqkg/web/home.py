@@ -71,26 +71,29 @@ def _wants() -> str:
 
 
 def _questions() -> list[dict[str, Any]]:
-    """The named queries as entry points: name, title, question, the page that answers it."""
-    found = []
-    for item in current_state().named_queries:
-        name, text = item if isinstance(item, tuple) else (item.name, item.text)
-        header = {}
+    """The named queries as entry points: name, title, question, and the page that answers
+    it (``/questions/<name>``, when this app has question pages for them)."""
+    state = current_state()
+    found = {
+        name: {"name": name, "title": q.title, "question": q.question or None}
+        for name, q in state.questions.items()
+    }
+    for name, text in state.named_queries:  # examples without a question page
+        if name in found:
+            continue
+        header: dict[str, str] = {}
         for line in text.splitlines():
             if not line.startswith("#"):
                 break
             match = _HEADER.match(line)
             if match:
                 header.setdefault(match.group(1), match.group(2))
-        found.append(
-            {
-                "name": name,
-                "title": header.get("title", name),
-                "question": header.get("question"),
-                "href": f"/questions/{name}",
-            }
-        )
-    return sorted(found, key=lambda q: q["title"].lower())
+        found[name] = {"name": name, "title": header.get("title", name),
+                       "question": header.get("question")}  # fmt: skip
+    for name, item in found.items():
+        has_page = name in state.questions and "questions.question" in current_app.view_functions
+        item["href"] = url_for("questions.question", name=name) if has_page else None
+    return sorted(found.values(), key=lambda q: q["title"].lower())
 
 
 def _local(iri: str) -> str:

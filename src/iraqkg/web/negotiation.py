@@ -6,6 +6,7 @@ Pure functions over strings (no Flask), so query workers can call them too.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -32,6 +33,7 @@ def best_offer(accept: str | None, offers: Sequence[str]) -> str | None:
     return parse_accept_header(accept, MIMEAccept).best_match(offers)
 
 
+@lru_cache(maxsize=512)  # pure, and clients send the same few Accept headers
 def choose_format(kind: str, accept: str | None, format_params: Sequence[str] = ()) -> Format:
     """The format to answer a ``kind`` result in ("select", "ask" or "graph").
 

@@ -2,14 +2,23 @@
 
 pyoxigraph's ``Store.query`` takes no timeout and a Python thread cannot be stopped, so each
 query runs in a worker process holding its own engine. A request thread borrows an idle
-worker, sends it the task and waits at most ``query_timeout``; past that the worker is
-killed (SIGKILL) and a replacement is started in the background while the other workers
-keep answering. A request that waits longer than ``queue_timeout`` for a free worker gets
-503 busy.
+worker, sends it the task and waits at most ``query_timeout``; past that, or as soon as the
+client has gone away, the worker is killed (SIGKILL) and a replacement is started in the
+background while the other workers keep answering. A request that waits longer than
+``queue_timeout`` for a free worker gets 503 busy.
+
+Workers die with the server: each asks Linux for SIGKILL when its parent dies (prctl
+PR_SET_PDEATHSIG, which fires when the *thread* that started it ends, so every worker is
+started by one thread that lives as long as the pool), and they stay in the server's
+process group. A query that timed out is remembered (``slow_query_memory``): while it is,
+that query (comments and spacing aside) runs on at most one worker at a time, so looping
+it cannot take every worker from the cheap queries.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
 import queue
@@ -17,13 +26,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any
 
 from iraqkg.engines import Engine, EngineUnavailable, QueryTimeout
+from iraqkg.engines.policy import _TOKEN
 from iraqkg.settings import EndpointSettings
-from iraqkg.web.errors import WorkersBusy
+from iraqkg.web.errors import ClientGone, WorkersBusy
 from iraqkg.web.executor import EngineInfo
 from iraqkg.web.tasks import Reply, Task
 
@@ -31,6 +43,16 @@ log = logging.getLogger(__name__)
 # Loading a large dataset can take a while; a worker that is not ready by then is broken.
 STARTUP_TIMEOUT = 600.0
 _RESTART_DELAYS = (0.0, 1.0, 5.0, 30.0)
+# How often a waiting request checks whether its client is still connected.
+_POLL_SLICE = 0.1
+_REMEMBERED_SLOW = 10_000  # most timed-out query fingerprints kept
+
+
+def fingerprint(query: str) -> str:
+    """The query without its comments and spacing, hashed: a trailing comment or other
+    spacing does not make a known slow query new."""
+    tokens = (m.group() for m in _TOKEN.finditer(query) if m.lastgroup not in ("space", "comment"))
+    return hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _child_env() -> dict[str, str]:
@@ -48,7 +70,14 @@ class Worker:
         from_child_r, from_child_w = os.pipe()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "iraqkg.web.worker", str(to_child_r), str(from_child_w)],
+                [
+                    sys.executable,
+                    "-m",
+                    "iraqkg.web.worker",
+                    str(to_child_r),
+                    str(from_child_w),
+                    str(os.getpid()),
+                ],  # fmt: skip
                 pass_fds=(to_child_r, from_child_w),
                 env=_child_env(),
                 stdin=subprocess.DEVNULL,
@@ -102,7 +131,13 @@ class ProcessPool:
         self._lock = threading.Lock()
         self._workers: set[Worker] = set()
         self._closed = False
-        self._stats = {"timeouts": 0, "restarts": 0, "busy": 0}
+        self._stats = {"timeouts": 0, "restarts": 0, "busy": 0, "deaths": 0, "cancelled": 0,
+                       "slow_refused": 0}  # fmt: skip
+        # Every worker is started by this one long-lived thread (see PR_SET_PDEATHSIG).
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="iraqkg-spawner")
+        self._slow: OrderedDict[str, float] = OrderedDict()
+        self._slow_lane = threading.Semaphore(1)
+        self._replacing = 0  # workers being replaced: the pool is below strength
         prepare = getattr(factory, "prepare", None)
         if callable(prepare):
             prepare()  # once, in the parent (e.g. upload the dataset to a remote store)
@@ -117,7 +152,7 @@ class ProcessPool:
             self._idle.put(worker)
 
     def _start(self) -> Worker:
-        worker = Worker(self._factory, self._allowlist)
+        worker = self._spawner.submit(Worker, self._factory, self._allowlist).result()
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -126,11 +161,19 @@ class ProcessPool:
         """Kill a worker and start its replacement in the background."""
         with self._lock:
             self._workers.discard(worker)
+            self._replacing += 1
         worker.kill()
         if not self._closed:
             threading.Thread(target=self._replace, name="iraqkg-replace", daemon=True).start()
 
     def _replace(self) -> None:
+        try:
+            self._replace_once()
+        finally:
+            with self._lock:
+                self._replacing -= 1
+
+    def _replace_once(self) -> None:
         for delay in _RESTART_DELAYS:
             time.sleep(delay)
             if self._closed:
@@ -152,9 +195,49 @@ class ProcessPool:
             return
         log.critical("giving up replacing a query worker: the pool is smaller now")
 
-    def run(self, task: Task) -> Reply:
+    def _known_slow(self, task: Task) -> bool:
+        if not self._slow:
+            return False
+        key = fingerprint(task.query)
+        since = self._slow.get(key)
+        if since is None:
+            return False
+        if time.monotonic() - since > self._settings.slow_query_memory:
+            self._slow.pop(key, None)
+            return False
+        return True
+
+    def _remember_slow(self, task: Task) -> None:
+        if self._settings.slow_query_memory <= 0:
+            return
+        self._slow[fingerprint(task.query)] = time.monotonic()
+        while len(self._slow) > _REMEMBERED_SLOW:
+            self._slow.popitem(last=False)
+
+    def run(self, task: Task, cancelled: Callable[[], bool] | None = None) -> Reply:
         if self._closed:
             raise EngineUnavailable("the query pool is closed")
+        slow = self._known_slow(task)
+        # A known slow query runs only on a pool at full strength, one at a time: it never
+        # takes the last worker while another is being replaced.
+        if slow and (self._replacing or not self._slow_lane.acquire(blocking=False)):
+            self._stats["slow_refused"] += 1
+            raise WorkersBusy(
+                f"this query exceeded the time limit within the last "
+                f"{self._settings.slow_query_memory:g} s; one such query runs at a time, "
+                "and only while every worker is up"
+            )
+        try:
+            return self._run(task, cancelled)
+        finally:
+            if slow:
+                self._slow_lane.release()
+
+    def _run(self, task: Task, cancelled: Callable[[], bool] | None) -> Reply:
+        with self._lock:
+            none_left = not self._workers
+        if none_left:  # every replacement failed: say so now rather than after queue_timeout
+            raise EngineUnavailable("no query worker is running: the dataset cannot be loaded")
         try:
             worker = self._idle.get(timeout=self._settings.queue_timeout)
         except queue.Empty:
@@ -165,12 +248,26 @@ class ProcessPool:
             ) from None
         try:
             worker.outbox.send(task)
-            if not worker.inbox.poll(self._settings.query_timeout):
-                self._stats["timeouts"] += 1
-                self._retire(worker)
-                raise QueryTimeout(f"query exceeded {self._settings.query_timeout:g} s")
+            deadline = time.monotonic() + self._settings.query_timeout
+            while not worker.inbox.poll(min(_POLL_SLICE, max(0.0, deadline - time.monotonic()))):
+                if cancelled is not None and cancelled():
+                    self._stats["cancelled"] += 1
+                    self._retire(worker)  # nobody is waiting for this answer any more
+                    raise ClientGone("the client disconnected; its query was stopped")
+                if time.monotonic() >= deadline:
+                    self._stats["timeouts"] += 1
+                    self._remember_slow(task)
+                    self._retire(worker)
+                    raise QueryTimeout(f"query exceeded {self._settings.query_timeout:g} s")
             status, payload = worker.inbox.recv()
         except (EOFError, OSError):
+            self._stats["deaths"] += 1
+            code = worker.process.poll()
+            log.error(
+                "query worker %s died (exit status %s) while running a query; replacing it",
+                worker.process.pid,
+                code,
+            )
             self._retire(worker)
             raise EngineUnavailable("the query worker died; it is being replaced") from None
         self._idle.put(worker)
@@ -190,9 +287,12 @@ class ProcessPool:
             return {w.process.pid for w in self._workers if w.alive()}
 
     def close(self) -> None:
+        """Stop every worker at once: they hold nothing that needs a clean exit."""
         self._closed = True
         with self._lock:
             workers = list(self._workers)
             self._workers.clear()
         for worker in workers:
-            worker.stop()
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                worker.kill()
+        self._spawner.shutdown(wait=False)

@@ -1,16 +1,78 @@
-"""Serving the app with waitress, limits taken from the endpoint settings."""
+"""Serving the app with waitress, limits taken from the endpoint settings.
+
+waitress reads requests on one asynchronous loop and hands only complete requests to its
+threads, so a slow client holds a socket, not a thread. Three defences sit at the
+connection level: at most ``max_connections`` sockets are served at once (the rest wait in
+the kernel's listen queue, not in the server); a request whose headers and body are not all
+in after ``request_read_timeout`` is dropped, however slowly its bytes trickle in; an idle
+keep-alive connection is closed after ``idle_timeout``. Errors waitress answers itself
+(a body over the limit, a malformed request line) get the same JSON shape as the app's.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import signal
+import threading
+import time
 from typing import Any
 
 from flask import Flask
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
 
 from iraqkg.settings import EndpointSettings
 from iraqkg.web import close_app
+from iraqkg.web.state import EXTENSION
 
 log = logging.getLogger(__name__)
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's own error answers (413, 400...) in the endpoint's JSON error shape."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        code = error.reason.lower().replace(" ", "_")
+        body = {"status": error.code, "error": code, "message": error.body or error.reason}
+        data = (json.dumps(body, ensure_ascii=False) + "\n").encode("utf-8")
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(data)
+        self.write(data)
+
+
+class BoundedChannel(HTTPChannel):
+    """An HTTP channel that remembers when it started reading its current request."""
+
+    error_task_class = JsonErrorTask
+    reading_since: float | None = None
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None and data:
+            self.reading_since = time.time()
+        accepted = super().received(data)
+        if self.request is None:  # nothing half-read any more
+            self.reading_since = None
+        return accepted
+
+
+def _maintenance(server: Any, read_timeout: float) -> Any:
+    """waitress's idle-channel sweep, plus: drop channels still reading a request after
+    ``read_timeout`` seconds (slow headers or a body that never completes)."""
+    idle_sweep = server.maintenance
+
+    def maintenance(now: float) -> None:
+        idle_sweep(now)
+        for channel in list(server.active_channels.values()):
+            since = getattr(channel, "reading_since", None)
+            if since is not None and not channel.requests and now - since > read_timeout:
+                log.info("dropping a client that took over %g s to send a request", read_timeout)
+                channel.will_close = True
+
+    return maintenance
 
 
 def make_server(app: Flask, settings: EndpointSettings, **overrides: Any) -> Any:
@@ -21,19 +83,43 @@ def make_server(app: Flask, settings: EndpointSettings, **overrides: Any) -> Any
         "host": settings.host,
         "port": settings.port,
         "threads": settings.threads,
-        "max_request_body_size": settings.max_request_bytes,
+        # The app refuses bodies over max_request_bytes with its JSON 413; waitress's own
+        # limit is a little higher so that the app's answer is the one clients see.
+        "max_request_body_size": settings.max_request_bytes + 65536,
         "ident": "iraqkg",
-        # Clients that go away should not keep a thread: drop idle connections.
-        "channel_timeout": max(30, int(settings.query_timeout) * 2),
+        "channel_timeout": int(settings.idle_timeout),
+        "connection_limit": settings.max_connections,
+        # Sweep for idle and slow channels every second (waitress's default is 30 s).
+        "cleanup_interval": 1,
+        # Lets the app see a client disconnect (environ["waitress.client_disconnected"]).
+        "channel_request_lookahead": 1,
         "clear_untrusted_proxy_headers": True,
     }
     options.update(overrides)
-    return create_server(app, **options)
+    server = create_server(app, **options)
+    if settings.base_url is None and settings.port == 0:  # now the port is known
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        app.extensions[EXTENSION].endpoint_url = f"http://{host}:{server.effective_port}/sparql"
+    server.channel_class = BoundedChannel  # one listen address: a single TcpWSGIServer
+    server.maintenance = _maintenance(server, settings.request_read_timeout)
+    return server
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (systemd, Docker) stops the server like Ctrl-C: workers are killed too."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 def serve(app: Flask, settings: EndpointSettings) -> None:
-    """Serve until interrupted, then stop the query workers."""
+    """Serve until interrupted (Ctrl-C or SIGTERM), then stop the query workers."""
     server = make_server(app, settings)
+    _stop_on_sigterm()
     try:
         log.info("SPARQL endpoint on http://%s:%s/sparql", settings.host, server.effective_port)
         server.run()

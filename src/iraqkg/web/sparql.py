@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 
 from iraqkg.engines.formats import ALL_FORMATS, GRAPH_FORMATS, find_format
 from iraqkg.engines.result import serialize_graph
+from iraqkg.web.cache import CACHEABLE, cacheable
 from iraqkg.web.dataset import void_facts
 from iraqkg.web.description import description_graph
 from iraqkg.web.errors import ApiError, from_exception
@@ -66,9 +67,9 @@ def sparql() -> Response:
     settings = state.settings
     wanted = read_request(request, settings.max_request_bytes)
     if wanted.query is None:
-        return _describe(request.base_url, wanted.formats)
+        return _describe(state.endpoint_url, wanted.formats)
     if request.method == "GET" and _wants_page(wanted.formats):
-        return query_page(request.base_url, wanted.query)  # a shared link, in a browser
+        return query_page(state.endpoint_url, wanted.query)  # a shared link, in a browser
     task = Task(
         wanted.query,
         wanted.default_graph_uris,
@@ -76,16 +77,21 @@ def sparql() -> Response:
         request.headers.get("Accept"),
         wanted.formats,
         settings.max_rows,
-        request.base_url,
+        state.endpoint_url,  # never the Host header: it would flow into answers
+        max_bytes=settings.max_answer_bytes,
+        max_depth=settings.max_query_depth,
     )
     try:
-        reply = state.executor.run(task)
+        # waitress says whether the client went away (channel_request_lookahead > 0).
+        reply = state.executor.run(task, request.environ.get("waitress.client_disconnected"))
     except Exception as exc:
         raise from_exception(exc, settings.query_timeout) from exc
     if reply.truncated:
         raise too_many_rows(settings.max_rows)
     response = Response(reply.body, content_type=reply.content_type)
     response.vary.add("Accept")
+    if cacheable(task.query):
+        request.environ[CACHEABLE] = True
     return response
 
 

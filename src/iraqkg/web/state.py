@@ -23,6 +23,14 @@ class AppState:
     named_queries: list[tuple[str, str]] = field(default_factory=list)
     # The named queries by name: the /questions pages.
     questions: dict[str, NamedQuery] = field(default_factory=dict)
+    # The whole-response cache in front of the app (None when the cache is off).
+    response_cache: Any = None
+    # The public /sparql URL (base IRI, service description): settings.endpoint_url, made
+    # exact by the server once it knows its port; never taken from a request's Host.
+    endpoint_url: str = ""
+
+    def __post_init__(self) -> None:
+        self.endpoint_url = self.endpoint_url or self.settings.endpoint_url
 
     def close(self) -> None:
         self.executor.close()

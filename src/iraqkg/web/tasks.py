@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from rdflib.term import Node
 
 from iraqkg.engines import Engine
+from iraqkg.engines.errors import AnswerTooLarge, EngineError, ServiceFailed
 from iraqkg.engines.formats import find_format
-from iraqkg.engines.policy import PREDEFINED, check_query
+from iraqkg.engines.policy import DEFAULT_MAX_DEPTH, PREDEFINED, check_query, may_call_service
 from iraqkg.web.negotiation import choose_format
 
 
@@ -29,6 +30,8 @@ class Task:
     # Terms the engine substitutes for variables ((name, term) pairs, a named query's
     # parameters): part of the task, so part of the cache key.
     bindings: tuple[tuple[str, Node], ...] = ()
+    max_bytes: int | None = None  # largest answer body (EndpointSettings.max_answer_bytes)
+    max_depth: int = DEFAULT_MAX_DEPTH  # deepest { ( [ nesting (EndpointSettings.max_query_depth)
 
 
 @dataclass(frozen=True)
@@ -44,17 +47,32 @@ def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> 
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
     # the same parser as the engine's own check (rdflib reads queries differently)
     parser = "rdflib" if engine.name == "rdflib" else "oxigraph"
-    info = check_query(task.query, service_allowlist, parser, PREDEFINED, task.base_iri)
-    chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
-    result = engine.query(
-        task.query,
-        default_graph_uris=task.default_graph_uris,
-        named_graph_uris=task.named_graph_uris,
-        max_rows=task.max_rows,
-        base_iri=task.base_iri,
-        bindings=dict(task.bindings),
+    info = check_query(
+        task.query, service_allowlist, parser, PREDEFINED, task.base_iri, max_depth=task.max_depth
     )
+    chosen = choose_format(info.kind, task.accept, task.formats) if info.kind else None
+    options = {
+        "default_graph_uris": task.default_graph_uris,
+        "named_graph_uris": task.named_graph_uris,
+        "max_rows": task.max_rows,
+        "base_iri": task.base_iri,
+        "bindings": dict(task.bindings),
+    }
+    native = getattr(engine, "query_native", None)
+    try:
+        if native is not None:  # answers written from the engine's own terms
+            result = native(task.query, max_bytes=task.max_bytes, **options)
+        else:
+            result = engine.query(task.query, **options)
+    except EngineError:
+        raise
+    except Exception as exc:
+        if may_call_service(task.query):  # e.g. rdflib parsing a SERVICE's garbage answer
+            raise ServiceFailed(f"a SERVICE endpoint failed or answered garbage: {exc}") from None
+        raise
     if chosen is None or find_format(result.kind, chosen.media_type) is not chosen:
         chosen = choose_format(result.kind, task.accept, task.formats)
     body = result.serialize(chosen.media_type)
+    if task.max_bytes is not None and len(body) > task.max_bytes:
+        raise AnswerTooLarge(task.max_bytes)
     return Reply(body, chosen.content_type, result.kind, len(result), result.truncated)
