@@ -123,7 +123,7 @@ def test_seats_in_the_2021_election(ask):
     # 002 para 19: "he came in first, with more than 70 seats in the 329 seat parliament";
     # 004 para 22: the CF factions "won a mere 50 seats ... of the legislature's 329 seats".
     assert won == {
-        ("Muqtada al-Sadr", "more than 70 of 329", "329"),
+        ("Moqtada al-Sadr", "more than 70 of 329", "329"),
         ("Coordination Framework", "50 of 329", "329"),
     }
 
