@@ -70,6 +70,7 @@ RELATIONAL = (
     "fundedBy",
     "directedBy",
     "opposedTo",
+    "attacked",
     "splitFrom",
     "renamedTo",
     "designatedTerroristBy",
