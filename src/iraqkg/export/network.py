@@ -68,6 +68,7 @@ RELATIONAL = (
     "fundedBy",
     "directedBy",
     "opposedTo",
+    "attacked",
     "splitFrom",
     "renamedTo",
     "designatedTerroristBy",

@@ -1,0 +1,219 @@
+"""Stretched readings (issue 12): nothing in the graph says more than its quote.
+
+Each corrected case: the stretched relation is absent from the build's asserted and inferred
+graphs, and the corrected statement is present with a quote that says what it records.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import Dataset, Literal
+from rdflib.namespace import SKOS
+
+from iraqkg.loading import load_folder
+from iraqkg.namespaces import GRAPH, ID, IKG
+from iraqkg.statements import statements
+
+from .conftest import REPO
+
+STATEMENT = "https://w3id.org/iraqkg/statement/"
+AUTHORED = load_folder(REPO / "data").graph
+
+
+@pytest.fixture(scope="module")
+def published(built_dataset_file):
+    dataset = Dataset()
+    dataset.parse(built_dataset_file, format="nquads")
+    return dataset.graph(GRAPH.asserted) + dataset.graph(GRAPH.inferred)
+
+
+def _paragraph(sources_dir, source: str, number: int) -> str:
+    (path,) = sources_dir.glob(f"{source[-3:]}_*.txt")
+    blocks = [b for b in re.split(r"\n[ \t]*\n", path.read_text()) if b.strip()]
+    return _plain(blocks[number - 1])
+
+
+def _plain(text: str) -> str:
+    """Quotes may differ from the text only in whitespace and quote marks (data/README.md)."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text)
+
+
+# (stretched triples, corrected statement, corrected triple, words its quote must hold)
+CASES = {
+    "houthis-threaten-red-sea": (
+        [("houthis", "basedIn", "red-sea")],
+        "004-08-houthis-threaten-red-sea",
+        ("houthis", "threatens", "red-sea"),
+        ["threaten"],
+    ),
+    "attack-on-halbousi-house": (
+        [
+            ("fatah-networks-of-violence", "rivalOf", "mohammed-al-halbousi"),
+            ("mohammed-al-halbousi", "rivalOf", "fatah-networks-of-violence"),
+        ],
+        "000-17-fatah-networks-attacked-halbousi",
+        ("fatah-networks-of-violence", "attacked", "residence-of-mohammed-al-halbousi"),
+        ["house", "attacked"],
+    ),
+    "us-strikes-on-militias": (
+        [
+            ("us-military", "rivalOf", "iran-backed-shia-militias"),
+            ("iran-backed-shia-militias", "rivalOf", "us-military"),
+        ],
+        "004-09-us-military-struck-militias",
+        ("us-military", "attacked", "iran-backed-shia-militias"),
+        ["strikes"],
+    ),
+    "some-pmf-groups-absorbed": (
+        [("popular-mobilization-forces", "partOf", "iraqi-security-forces")],
+        "003-10-pmf-absorbed-security-state",
+        ("pmf-groups-absorbed-into-the-security-state", "partOf", "iraqi-security-forces"),
+        ["Some of them", "absorbed"],
+    ),
+    "absorbed-groups-are-pmf": (
+        [],
+        "003-10-pmf-absorbed-groups-of-pmf",
+        ("pmf-groups-absorbed-into-the-security-state", "partOf", "popular-mobilization-forces"),
+        ["Some of them"],
+    ),
+    "sadr-dispute-with-iran": (
+        [("muqtada-al-sadr", "rivalOf", "iran"), ("iran", "rivalOf", "muqtada-al-sadr")],
+        "002-18-sadr-dispute-with-iran",
+        ("muqtada-al-sadr", "opposedTo", "iran"),
+        ["dispute"],
+    ),
+}
+
+
+def _triple(s: str, p: str, o: str):
+    return ID[s], IKG[p], ID[o]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_stretched_reading_is_gone_and_the_quote_backs_the_correction(
+    case, published, sources_dir
+):
+    stretched, statement_id, corrected, words = CASES[case]
+    for triple in stretched:
+        assert _triple(*triple) not in published, triple
+    assert _triple(*corrected) in published
+    found = {st for st in statements(AUTHORED) if str(st.iri) == STATEMENT + statement_id}
+    assert len(found) == 1
+    (st,) = found
+    iri = st.iri
+    assert (st.subject, st.predicate, st.object) == _triple(*corrected)
+    assert AUTHORED.value(iri, IKG.status) == IKG.Reported
+    quote = _plain(str(AUTHORED.value(iri, IKG.quote)))
+    paragraph = _paragraph(
+        sources_dir, str(AUTHORED.value(iri, IKG.source)), int(AUTHORED.value(iri, IKG.paragraph))
+    )
+    assert quote in paragraph
+    for word in words:
+        assert word in quote
+
+
+def test_the_muslih_membership_is_ended_by_what_the_quote_says(sources_dir):
+    st = next(
+        s for s in statements(AUTHORED) if str(s.iri).endswith("001-19-muslih-left-sistani-circle")
+    )
+    quote = str(AUTHORED.value(st.iri, IKG.quote))
+    assert "leaving" in quote or "left" in quote
+    assert AUTHORED.value(st.iri, IKG.ended) == Literal(True)
+    assert AUTHORED.value(st.iri, IKG.end) is None  # the text gives no date for it
+
+
+def test_biden_message_to_iran_is_not_a_target_of_the_strike(published):
+    strike, iran = ID["us-strike-in-syria-2021-02"], ID["iran"]
+    assert (strike, IKG.target, iran) not in published
+    targets = {
+        s.object for s in statements(AUTHORED) if s.subject == strike and s.predicate == IKG.target
+    }
+    assert iran not in targets
+    st = next(
+        s for s in statements(AUTHORED) if str(s.iri).endswith("003-12-biden-message-to-iran")
+    )
+    assert (st.subject, st.predicate, st.object) == (strike, IKG.messageTo, iran)
+    assert AUTHORED.value(st.iri, IKG.status) == IKG.Claimed  # Biden's own account of its aim
+    assert AUTHORED.value(st.iri, IKG.accordingTo) == ID["joe-biden"]
+    assert "send a message to Iran" in str(AUTHORED.value(st.iri, IKG.quote))
+
+
+def test_sadr_not_an_enemy_of_iran_is_a_negated_rivalry(sources_dir):
+    iri = next(
+        s.iri for s in statements(AUTHORED) if str(s.iri).endswith("002-18-sadr-not-enemy-of-iran")
+    )
+    assert AUTHORED.value(iri, IKG.negated) == Literal(True)
+    assert AUTHORED.value(iri, IKG.predicate) == IKG.rivalOf
+    quote = str(AUTHORED.value(iri, IKG.quote))
+    assert "not make him an enemy of Iran" in quote
+    assert _plain(quote) in _paragraph(sources_dir, "source-002", 18)
+
+
+@pytest.mark.parametrize(
+    "predicate, word",
+    [
+        ("basedIn", "threaten"),
+        ("rivalOf", "attacked"),
+        ("rivalOf", "strikes"),
+        ("target", "message"),
+    ],
+)
+def test_no_quote_of_a_kind_is_read_as_another(predicate, word):
+    bent = [
+        str(s.iri)
+        for s in statements(AUTHORED)
+        if s.predicate == IKG[predicate] and word in str(AUTHORED.value(s.iri, IKG.quote))
+    ]
+    assert bent == []
+
+
+# Spellings of one name that compete for the preferred label (short forms are not spellings).
+SPELLINGS = {
+    "muqtada-al-sadr": ["Moqtada al-Sadr", "Muqtada al-Sadr"],
+    "qasim-muslih": ["Qassim Musleh", "Qaasim Musleh", "Qasim Muslih"],
+    "kataib-hezbollah": ["Kataib Hezbollah", "Kata'eb Hezbollah", "Kata'ib Hezbollah"],
+    "asaib-ahl-al-haq": ["Asaib Ahl al-Haq", "Asa'ib Ahl al-Haq"],
+    "kataib-jund-al-imam": ["Kata'eb Jund al-Imam", "Kata'ib Jund al-Imam"],
+    "kataib-al-imam-ali": ["Kata'eb al-Imam Ali", "Kata'ib al-Imam Ali"],
+    "abdul-mahdi-al-karbalai": ["Abdul-Mahdi al-Karbala'e", "Abdul-Mahdi al-Karbala'i"],
+    "abdul-aziz-al-muhammadawi": ["Abdul-Azis al-Muhammadawi", "Abdul-Aziz al-Muhammadawi"],
+    "ali-shamkhani": ["Ali Shamakhani", "Ali Shamkhani"],
+    "esmail-qaani": ["Esmael Qaani", "Esmail Qaani"],
+    "washington-dc": ["Washington DC", "Washington, D.C."],
+}
+
+
+def _uses(sources_dir, label: str) -> int:
+    pattern = re.compile(r"(?<!\w)" + re.escape(label) + r"(?!\w)")
+    return sum(
+        len(pattern.findall(path.read_text().replace("’", "'")))
+        for path in sources_dir.glob("0*.txt")
+    )
+
+
+@pytest.mark.parametrize("slug", sorted(SPELLINGS))
+def test_the_preferred_label_is_the_spelling_the_sources_use_most(slug, sources_dir):
+    entity = ID[slug]
+    pref = str(AUTHORED.value(entity, SKOS.prefLabel)).replace("’", "'")
+    counts = {s: _uses(sources_dir, s) for s in SPELLINGS[slug]}
+    assert counts[pref] == max(counts.values()) > 0, counts
+    alternatives = {str(a).replace("’", "'") for a in AUTHORED.objects(entity, SKOS.altLabel)}
+    assert {s for s, n in counts.items() if n and s != pref} <= alternatives
+
+
+def test_no_description_calls_someone_a_cleric_unless_a_source_does(sources_dir):
+    texts = [p.read_text().replace("’", "'") for p in sources_dir.glob("0*.txt")]
+    unsupported = []
+    for entity, description in AUTHORED.subject_objects(IKG.description):
+        if "cleric" not in str(description):
+            continue
+        labels = [str(x) for x in AUTHORED.objects(entity, SKOS.prefLabel | SKOS.altLabel)]
+        near = re.compile(
+            "|".join(rf"cleric,?\s+{re.escape(n)}|{re.escape(n)}[^.]{{0,40}}cleric" for n in labels)
+        )
+        if not any(near.search(t) for t in texts):
+            unsupported.append(str(entity))
+    assert unsupported == []
