@@ -178,6 +178,8 @@ def test_home_page_lists_questions_links_and_search_box(client):
     paths = {href.split("?")[0] for href in links}
     for path in ("/network", "/timeline", "/sparql", "/ontology"):
         assert path in paths
+    footer = {href for href, _ in doc.find("footer", "formats").links()}
+    assert {"/dataset.nq", "/dataset.trig", "/dataset.jsonld"} <= footer  # the dumps
     assert links[f"/questions/{'drone-strike-blame'}"] == named["drone-strike-blame"].title
     nav = {href.split("?")[0]: text for href, text in doc.find("nav", "site").links()}
     assert [nav[p] for p in ("/", "/search", "/network", "/timeline", "/sparql", "/ontology")] == [

@@ -156,6 +156,9 @@ def _links() -> dict[str, str]:
         "sparql": url_for("sparql.endpoint"),
         "ontology": url_for("ontology.vocabulary"),
         "entities": url_for("entities.index"),
+        "dump_nq": url_for("dataset.dump", key="nq"),
+        "dump_trig": url_for("dataset.dump", key="trig"),
+        "dump_jsonld": url_for("dataset.dump", key="jsonld"),
     }
 
 
