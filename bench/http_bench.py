@@ -283,8 +283,10 @@ def markdown(doc: dict) -> str:
 
 
 def current_dataset() -> Path:
-    build_id = (ROOT / "build" / "CURRENT").read_text().strip()
-    return ROOT / "build" / build_id / "dataset.nq"
+    """The checkout's current build, built first when there is none (a fresh clone)."""
+    from iraqkg import api
+
+    return api.current_dataset(ROOT / "ontology", ROOT / "data", ROOT / "build")
 
 
 def main() -> None:
