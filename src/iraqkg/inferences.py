@@ -105,17 +105,22 @@ def inference_records(
         if step is None or not is_relation(triple):
             continue
         record = inference_iri(triple)
-        s, p, o = triple
-        yield (record, _TYPE, _INFERENCE)
-        yield (record, _SUBJECT, s)
-        yield (record, _PREDICATE, p)
-        yield (record, _OBJECT, o)
-        yield (record, _RULE, Literal(step.rule))
-        yield (record, _AXIOM, step.axiom[0])
+        yield from _record_head(record, triple, step)
         for premise in step.premises:
             for source in _premise_records(premise, views, closure.derived):
                 yield (record, _PREMISE, source)
         yield from _validity_triples(record, valid.get(triple, ()))
+
+
+def _record_head(record: URIRef, triple: Triple, step) -> Iterator[Triple]:
+    """What every inference record says first: the relation, and the rule and axiom."""
+    s, p, o = triple
+    yield (record, _TYPE, _INFERENCE)
+    yield (record, _SUBJECT, s)
+    yield (record, _PREDICATE, p)
+    yield (record, _OBJECT, o)
+    yield (record, _RULE, Literal(step.rule))
+    yield (record, _AXIOM, step.axiom[0])
 
 
 def aside_intervals(aside: dict, context: TimeContext) -> Iterator[Triple]:
@@ -141,13 +146,7 @@ def contested_records(view, views: Views, context: TimeContext) -> Iterator[Trip
         if step is None or not is_relation(triple):
             continue
         record = inference_iri(triple)
-        s, p, o = triple
-        yield (record, _TYPE, _INFERENCE)
-        yield (record, _SUBJECT, s)
-        yield (record, _PREDICATE, p)
-        yield (record, _OBJECT, o)
-        yield (record, _RULE, Literal(step.rule))
-        yield (record, _AXIOM, step.axiom[0])
+        yield from _record_head(record, triple, step)
         for premise in step.premises:
             if premise in view.aside:
                 sources = list(view.aside[premise])
