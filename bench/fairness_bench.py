@@ -57,12 +57,18 @@ def rss_mb(pids: list[int]) -> float:
     return round(total / 1024, 1)
 
 
-def run(seconds: float, port: int, timeout: float, cheap_connections: int) -> dict:
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def run(seconds: float, port: int, timeout: float, cheap_connections: int,
+        serve_options: tuple[str, ...] = (), src: Path = ROOT / "src") -> dict:  # fmt: skip
     wrk = ensure_wrk()
     port_free(port)
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(src)}
     command = [sys.executable, "-m", "iraqkg.cli", "serve", "--dataset", str(current_dataset()),
-               "--port", str(port), "--workers", "2", "--timeout", f"{timeout:g}"]  # fmt: skip
+               "--port", str(port), "--workers", "2", "--timeout", f"{timeout:g}",
+               *serve_options]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"
     try:
@@ -83,8 +89,10 @@ def run(seconds: float, port: int, timeout: float, cheap_connections: int) -> di
                 error.read()
             time.sleep(timeout + 3)
             before = rss_mb(family(server.pid))
+            load_before = load_average()
             with ThreadedWrk(wrk, url, slow, max(1, cheap_connections // 2), seconds) as bad:
                 good = run_wrk(wrk, url, cheap, "unique", cheap_connections, seconds)
+            load_after = load_average()
             time.sleep(timeout + 3)  # workers killed as wrk hung up are replaced by now
             after = rss_mb(family(server.pid))
         workers = family(server.pid)[1:]
@@ -93,8 +101,10 @@ def run(seconds: float, port: int, timeout: float, cheap_connections: int) -> di
         server.wait(30)
     time.sleep(1)
     left = [p for p in workers if Path(f"/proc/{p}").exists()]
-    return {"seconds": seconds, "query_timeout": timeout, "cheap": good, "pathological": bad.result,
-            "rss_before_mb": before, "rss_after_mb": after, "workers_left": left}  # fmt: skip
+    return {"seconds": seconds, "query_timeout": timeout, "serve_options": list(serve_options),
+            "cheap": good, "pathological": bad.result, "rss_before_mb": before,
+            "rss_after_mb": after, "workers_left": left,
+            "load_average": [load_before, load_after]}  # fmt: skip
 
 
 class ThreadedWrk:
@@ -118,35 +128,70 @@ class ThreadedWrk:
         self._thread.join()
 
 
+# What each configuration is, for the results table.
+CONFIGS = {
+    "priorities": (),  # the defaults: demote_after 0.25 s, background_nice 19
+    "no priorities": ("--background-nice", "0"),  # long queries and reloads at normal priority
+}
+
+
+def _row(name: str, doc: dict) -> str:
+    cheap, bad = doc["cheap"], doc["pathological"]
+    load = "-".join(f"{x:g}" for x in doc["load_average"])
+    return (f"| {name} | {load} | {cheap['requests']} | {cheap['requests_per_s']} "
+            f"| {cheap['p50_ms']} | {cheap['p99_ms']} | {cheap['errors']} | {bad['requests']} "
+            f"| {bad['errors']} | {doc['rss_before_mb']} / {doc['rss_after_mb']} "
+            f"| {len(doc['workers_left'])} |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--port", type=int, default=8107)
     parser.add_argument("--timeout", type=float, default=2.0, help="the server's query timeout")
     parser.add_argument("--connections", type=int, default=4, help="cheap-query connections")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="runs of each configuration, alternated (the load changes)",
+    )
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        default=None,
+        help="also run the server from this src folder (an older checkout's)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "fairness.json")
     args = parser.parse_args()
-    doc = run(args.seconds, args.port, args.timeout, args.connections)
-    args.out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-    cheap, bad = doc["cheap"], doc["pathological"]
+    configs = {name: (options, ROOT / "src") for name, options in CONFIGS.items()}
+    if args.baseline_src is not None:
+        configs[f"baseline {args.baseline_src}"] = ((), args.baseline_src.resolve())
+    runs = []
+    for round_ in range(args.rounds):
+        for name, (options, src) in configs.items():
+            doc = run(args.seconds, args.port, args.timeout, args.connections, options, src)
+            runs.append({"round": round_ + 1, "config": name, **doc})
+            print(_row(name, doc), flush=True)
+    args.out.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
+    first = runs[0]
     lines = [
         "# Fairness: cheap queries beside pathological ones",
         "",
-        f"{args.seconds:g} s of wrk (short: the machine is shared); iraqkg with 2 workers and a "
-        f"{args.timeout:g} s query timeout. {cheap['connections']} connections loop a cheap "
-        f"uncached ASK while {bad['connections']} loop a cross product that always times out "
-        "(seen once before the run: its first copies take every worker until they time out, "
-        "which this does not measure).",
+        f"{args.seconds:g} s of wrk per run (short: the machine is shared); iraqkg with 2 workers "
+        f"and a {args.timeout:g} s query timeout. {first['cheap']['connections']} connections "
+        f"loop a cheap uncached ASK while {first['pathological']['connections']} loop a cross "
+        "product that always times out (seen once before the run: its first copies take every "
+        "worker until they time out, which this does not measure). `priorities` is the "
+        "default (a query past `demote_after` and a reloading worker run at nice "
+        "`background_nice`); `no priorities` is `--background-nice 0`. Runs alternate, so "
+        "both meet the same machine; the load column is the 1-minute load average at the "
+        "start and end of each run (other work on the machine).",
         "",
-        "| traffic | requests | req/s | p50 ms | p99 ms | non-200 |",
-        "|---|---|---|---|---|---|",
-        f"| cheap ASK | {cheap['requests']} | {cheap['requests_per_s']} | {cheap['p50_ms']} "
-        f"| {cheap['p99_ms']} | {cheap['errors']} |",
-        f"| pathological | {bad['requests']} | {bad['requests_per_s']} | {bad['p50_ms']} "
-        f"| {bad['p99_ms']} | {bad['errors']} |",
-        "",
-        f"Server and workers resident: {doc['rss_before_mb']} MB before, "
-        f"{doc['rss_after_mb']} MB after. Workers left after SIGTERM: {len(doc['workers_left'])}.",
+        "| config | load | cheap requests | req/s | p50 ms | p99 ms | non-200 | pathological "
+        "| refused or timed out | resident MB before / after | workers left |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        *(_row(r["config"], r) for r in runs),
     ]
     args.out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

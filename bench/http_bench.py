@@ -186,6 +186,8 @@ def run_wrk(wrk: str, url: str, bodies: Path, mode: str, connections: int, secon
 def port_free(port: int) -> None:
     """Refuse to measure a stray server that already holds the port."""
     with socket.socket() as sock:
+        # as the servers bind: a closed connection in TIME_WAIT does not hold the port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

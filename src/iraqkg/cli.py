@@ -392,6 +392,20 @@ def list_queries(queries_dir: str | None) -> None:
     type=int,
     help="Client connections served at once.",
 )
+@click.option(
+    "--demote-after",
+    default=EndpointSettings.demote_after,
+    show_default=True,
+    type=float,
+    help="Seconds a query runs at normal CPU priority before it yields to cheaper ones.",
+)
+@click.option(
+    "--background-nice",
+    default=EndpointSettings.background_nice,
+    show_default=True,
+    type=int,
+    help="Nice value of long queries and of reloading workers (0: off).",
+)
 def serve(
     ontology: str | None,
     data: str | None,
@@ -415,6 +429,8 @@ def serve(
     max_query_depth: int,
     request_read_timeout: float,
     max_connections: int,
+    demote_after: float,
+    background_nice: int,
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
     from .engines import EngineFactory, open_engine
@@ -444,6 +460,8 @@ def serve(
             max_query_depth=max_query_depth,
             request_read_timeout=request_read_timeout,
             max_connections=max_connections,
+            demote_after=demote_after,
+            background_nice=background_nice,
             **extra,
         )
     except ValueError as error:

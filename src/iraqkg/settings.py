@@ -118,6 +118,13 @@ class EndpointSettings:
     # query (comments and spacing aside) runs on at most one worker at a time and is
     # refused at once when that worker is taken, so it cannot starve other queries.
     slow_query_memory: float = 300.0
+    # Seconds a query runs at normal CPU priority (0.01..300): past that, the worker
+    # thread running it drops to nice ``background_nice``, so cheap queries on the other
+    # workers (and the server itself) get the CPU first.
+    demote_after: float = 0.25
+    # Nice value (0..19) of demoted queries and of replacement workers while they load the
+    # dataset; 0 turns both off. Linux only (a nice value per thread); elsewhere a no-op.
+    background_nice: int = 19
     # The endpoint's public URL (e.g. https://kg.example.org/sparql), used as the base
     # IRI of queries and in the service description; None: http://host:port/sparql from
     # the settings, never from the request's Host header.
@@ -143,6 +150,8 @@ class EndpointSettings:
             "idle_timeout": (1, 300),
             "max_connections": (10, 10_000),
             "slow_query_memory": (0, 3600),
+            "demote_after": (0.01, 300),
+            "background_nice": (0, 19),
         }
         for name, (low, high) in limits.items():
             value = getattr(self, name)

@@ -38,7 +38,10 @@ def test_sniff_finds_the_form(query: str, form: str | None) -> None:
 @pytest.mark.parametrize(
     "text",
     ["CLEAR ALL", "PREFIX e: <http://e/> INSERT DATA { e:s e:p e:o }", "load <http://e/>",
-     "WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "DROP SILENT GRAPH <http://g/>"],
+     "WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "DROP SILENT GRAPH <http://g/>",
+     # found by tests/web/test_live_fuzz.py: a prefix name that starts with a non-ASCII
+     # letter hid the update keyword (400 syntax_error instead of 403)
+     "PREFIX \u00e9: <x:>\nLOAD <file:///etc/passwd>", "PREFIX \u0627\u0628: <x:> CLEAR ALL"],
 )  # fmt: skip
 def test_updates_are_recognised_and_refused(text: str) -> None:
     assert is_update(text)

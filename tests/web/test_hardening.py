@@ -30,7 +30,7 @@ from endpoint_helpers import MINI, free_port, live_server, make_pool_app, wait_u
 from test_endpoint_workers import PATHOLOGICAL, wait_for
 
 from iraqkg.build import in_use, lease
-from iraqkg.engines import EngineFactory, EngineUnavailable, open_engine
+from iraqkg.engines import EngineFactory, EngineUnavailable, QueryTimeout, open_engine
 from iraqkg.engines.policy import check_query, nesting_depth
 from iraqkg.engines.remote_engine import RemoteEngine
 from iraqkg.web import close_app, create_app
@@ -307,6 +307,64 @@ def test_a_query_that_timed_out_cannot_take_every_worker(pool_app) -> None:
     assert executor.status()["slow_refused"] >= 3
 
 
+def _nice_values(pid: int) -> dict[int, int]:
+    """The nice value of each thread of a process (field 19 of /proc/PID/task/TID/stat)."""
+    found = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            found[int(task.name)] = int(fields[16])
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values")
+def test_long_queries_and_reloading_workers_yield_the_cpu(settings) -> None:
+    fast = replace(settings, query_timeout=2, workers=1, cache_bytes=0, demote_after=0.2)
+    app = make_pool_app(fast, [MINI])
+    pool = app.extensions[EXTENSION].executor
+    try:
+        from iraqkg.web.tasks import Task
+
+        (pid,) = pool.pids()
+        pool.run(Task(CHEAP))  # a cheap query runs at normal priority throughout
+        assert set(_nice_values(pid).values()) == {0}
+        heavy = threading.Thread(target=lambda: pytest.raises(QueryTimeout, pool.run,
+                                                              Task(PATHOLOGICAL)))  # fmt: skip
+        heavy.start()
+        wait_for(lambda: 19 in _nice_values(pid).values(), "the long query to be demoted", 10)
+        assert list(_nice_values(pid).values()).count(19) == 1  # that one thread only
+        heavy.join(30)
+        # its worker was killed at the timeout; the replacement loads at nice 19 (its main
+        # thread) and answers at normal priority (a thread started before the renice)
+        wait_for(lambda: pool.pids() and pool.pids() != {pid}, "a replacement", 30)
+        (new,) = pool.pids()
+        wait_for(lambda: pool.status()["restarts"] >= 1, "the replacement to be ready", 60)
+        assert pool.run(Task(CHEAP)).body
+        values = _nice_values(new)
+        assert values[new] == 19 and 0 in values.values()  # main niced, dispatcher not
+        assert max(v for tid, v in values.items() if tid != new) == 0
+    finally:
+        close_app(app)
+
+
+def test_background_nice_zero_turns_priorities_off(settings) -> None:
+    fast = replace(settings, query_timeout=1, workers=1, cache_bytes=0, background_nice=0,
+                   demote_after=0.1)  # fmt: skip
+    app = make_pool_app(fast, [MINI])
+    pool = app.extensions[EXTENSION].executor
+    try:
+        from iraqkg.web.tasks import Task
+
+        (pid,) = pool.pids()
+        with pytest.raises(QueryTimeout):
+            pool.run(Task(PATHOLOGICAL))
+        wait_for(lambda: pool.status()["restarts"] >= 1, "the replacement", 60)
+        (new,) = pool.pids()
+        assert set(_nice_values(new).values()) == {0}
+    finally:
+        close_app(app)
+
+
 def test_a_client_that_disconnects_frees_its_worker(pool_app, settings) -> None:
     url, executor = pool_app
     before = executor.status()["cancelled"]
@@ -451,13 +509,18 @@ def test_serve_start_to_first_answer_port_is_bound_once(tmp_path) -> None:
 def test_cheap_queries_keep_a_latency_band_beside_pathological_ones() -> None:
     """A bounded load test on loopback with wrk: bench/fairness_bench.py, 5 s."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from fairness_bench import run
+    from fairness_bench import load_average, run
 
+    quiet = load_average() < (os.cpu_count() or 1)  # nothing else keeps the cores busy
     doc = run(seconds=5, port=free_port(), timeout=2.0, cheap_connections=4)
     cheap, bad = doc["cheap"], doc["pathological"]
     assert cheap["errors"] == 0 and cheap["requests"] > 50
-    # a band, generous for a shared machine: without the slow-query lane this was seconds
-    assert cheap["p99_ms"] < 1500
+    # The issue's band: cheap p99 under 100 ms while a third of the traffic is pathological.
+    # Other work on a shared machine (a load average above the core count) takes the CPU
+    # from every process here alike; then only a loose band is asserted (without the
+    # slow-query lane and the CPU priorities the p99 was seconds).
+    band = 100 if quiet else 1500
+    assert cheap["p99_ms"] < band, (cheap, doc["load_average"])
     assert bad["requests"] > 0 and bad["errors"] == bad["requests"]  # all refused or timed out
     assert doc["rss_after_mb"] < doc["rss_before_mb"] + 100  # memory flat
     assert doc["workers_left"] == []

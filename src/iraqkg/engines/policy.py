@@ -29,7 +29,8 @@ UPDATE_KEYWORDS = {
     "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
 }  # fmt: skip
 
-# Tokens per the SPARQL 1.1 grammar, only as precisely as finding the first keyword needs.
+# Tokens per the SPARQL 1.1 grammar, only as precisely as finding the first keyword needs
+# (a word starts with any letter: "PREFIX é: <x:>" declares a prefix like "PREFIX e:").
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
@@ -37,7 +38,7 @@ _TOKEN = re.compile(
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
       |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<word>[A-Za-z_][\w\-.]*:?[\w\-.:%]*|:[\w\-.:%]*)
+  | (?P<word>[^\W\d][\w\-.]*:?[\w\-.:%]*|:[\w\-.:%]*)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,

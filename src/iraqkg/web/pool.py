@@ -12,7 +12,9 @@ PR_SET_PDEATHSIG, which fires when the *thread* that started it ends, so every w
 started by one thread that lives as long as the pool), and they stay in the server's
 process group. A query that timed out is remembered (``slow_query_memory``): while it is,
 that query (comments and spacing aside) runs on at most one worker at a time, so looping
-it cannot take every worker from the cheap queries.
+it cannot take every worker from the cheap queries. Expensive work yields the CPU to cheap
+work (see worker.py): a query running past ``demote_after`` drops to nice
+``background_nice``, and so does a replacement worker while it loads the dataset.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from iraqkg.settings import EndpointSettings
 from iraqkg.web.errors import ClientGone, WorkersBusy
 from iraqkg.web.executor import EngineInfo
 from iraqkg.web.tasks import Reply, Task
+from iraqkg.web.worker import WorkerSetup
 
 log = logging.getLogger(__name__)
 # Loading a large dataset can take a while; a worker that is not ready by then is broken.
@@ -46,6 +49,25 @@ _RESTART_DELAYS = (0.0, 1.0, 5.0, 30.0)
 # How often a waiting request checks whether its client is still connected.
 _POLL_SLICE = 0.1
 _REMEMBERED_SLOW = 10_000  # most timed-out query fingerprints kept
+# Each worker runs this (python -c BOOT READ_FD WRITE_FD PARENT_PID NICE). The thread that
+# will answer tasks starts first, at normal priority; then the main thread, which imports
+# and loads the dataset, lowers its own priority by NICE (Linux: per thread) when asked to.
+BOOT = """\
+import os, sys, threading
+loaded, box = threading.Event(), {}
+def dispatch():
+    loaded.wait()
+    if "run" in box:
+        box["run"]()
+threading.Thread(target=dispatch, name="iraqkg-dispatch").start()
+if int(sys.argv[4]) and sys.platform.startswith("linux"):
+    os.setpriority(os.PRIO_PROCESS, 0, int(sys.argv[4]))
+try:
+    from iraqkg.web.worker import main
+    main(sys.argv[1:4], loaded, box)
+finally:
+    loaded.set()
+"""
 
 
 def fingerprint(query: str) -> str:
@@ -65,18 +87,19 @@ def _child_env() -> dict[str, str]:
 class Worker:
     """One worker subprocess and the parent's ends of its two pipes."""
 
-    def __init__(self, factory: Callable[[], Engine], allowlist: tuple[str, ...]) -> None:
+    def __init__(self, setup: WorkerSetup, nice: int = 0) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         try:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
-                    "-m",
-                    "iraqkg.web.worker",
+                    "-c",
+                    BOOT,
                     str(to_child_r),
                     str(from_child_w),
                     str(os.getpid()),
+                    str(nice),
                 ],  # fmt: skip
                 pass_fds=(to_child_r, from_child_w),
                 env=_child_env(),
@@ -87,7 +110,7 @@ class Worker:
             os.close(from_child_w)
         self.outbox = Connection(to_child_w, readable=False)
         self.inbox = Connection(from_child_r, writable=False)
-        self.outbox.send((factory, allowlist))
+        self.outbox.send(setup)
 
     def wait_ready(self, timeout: float) -> EngineInfo:
         if not self.inbox.poll(timeout):
@@ -126,7 +149,8 @@ class ProcessPool:
     def __init__(self, factory: Callable[[], Engine], settings: EndpointSettings) -> None:
         self._factory = factory
         self._settings = settings
-        self._allowlist = tuple(settings.service_allowlist)
+        self._setup = WorkerSetup(factory, tuple(settings.service_allowlist),
+                                  settings.demote_after, settings.background_nice)  # fmt: skip
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: set[Worker] = set()
@@ -151,8 +175,8 @@ class ProcessPool:
         for worker in starting:
             self._idle.put(worker)
 
-    def _start(self) -> Worker:
-        worker = self._spawner.submit(Worker, self._factory, self._allowlist).result()
+    def _start(self, nice: int = 0) -> Worker:
+        worker = self._spawner.submit(Worker, self._setup, nice).result()
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -178,7 +202,8 @@ class ProcessPool:
             time.sleep(delay)
             if self._closed:
                 return
-            worker = self._start()
+            # a replacement loads at low priority: the other workers are serving
+            worker = self._start(self._settings.background_nice)
             try:
                 worker.wait_ready(STARTUP_TIMEOUT)
             except EngineUnavailable as exc:
@@ -218,20 +243,25 @@ class ProcessPool:
         if self._closed:
             raise EngineUnavailable("the query pool is closed")
         slow = self._known_slow(task)
-        # A known slow query runs only on a pool at full strength, one at a time: it never
-        # takes the last worker while another is being replaced.
-        if slow and (self._replacing or not self._slow_lane.acquire(blocking=False)):
+        # A known slow query runs only on an idle pool at full strength, one at a time: it
+        # never takes a worker that other queries are using or waiting for (it would hold
+        # it until the timeout), nor the last one while another is being replaced.
+        if slow and not (self._pool_idle() and self._slow_lane.acquire(blocking=False)):
             self._stats["slow_refused"] += 1
             raise WorkersBusy(
                 f"this query exceeded the time limit within the last "
                 f"{self._settings.slow_query_memory:g} s; one such query runs at a time, "
-                "and only while every worker is up"
+                "and only while every worker is up and idle"
             )
         try:
             return self._run(task, cancelled)
         finally:
             if slow:
                 self._slow_lane.release()
+
+    def _pool_idle(self) -> bool:
+        """Every worker is up and idle, and no request is waiting for one."""
+        return not self._replacing and self._idle.qsize() >= self._settings.workers
 
     def _run(self, task: Task, cancelled: Callable[[], bool] | None) -> Reply:
         with self._lock:

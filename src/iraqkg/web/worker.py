@@ -1,38 +1,134 @@
-"""The query worker process: ``python -m iraqkg.web.worker READ_FD WRITE_FD PARENT_PID``.
+"""The query worker process, started by the pool with ``python -c BOOT READ WRITE PARENT NICE``.
 
 A plain subprocess rather than multiprocessing, so a worker never re-imports the parent's
 main module and starts the same way under any launcher. The parent sends, over the pipe,
-the engine factory and the SERVICE allowlist, then one Task at a time (None to stop); the
-worker answers ("ready", EngineInfo) or ("failed", message) once, then ("ok", Reply) or
-("error", exception) per task.
+the engine factory, the SERVICE allowlist and the demotion settings, then one Task at a
+time (None to stop); the worker answers ("ready", EngineInfo) or ("failed", message) once,
+then ("ok", Reply) or ("error", exception) per task.
+
+CPU priority, so that cheap queries are not slowed by expensive ones on the same cores. On
+Linux a nice value belongs to a thread, and an unprivileged process can lower a thread's
+priority but never raise it again, so nothing here ever needs to raise one:
+
+- a query runs on a query thread; once it has run ``demote_after`` seconds, that thread's
+  nice value goes up to ``background_nice`` (the query finishes, or is killed at the
+  timeout, at that priority) and the next task gets a fresh thread at normal priority;
+- a replacement worker (started while the others are serving) loads its dataset on a main
+  thread already niced by the boot code in ``pool.BOOT``; tasks are taken by a dispatcher
+  thread the boot code started before that, at normal priority.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import sys
+import threading
 import traceback
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from iraqkg.engines import Engine
 from iraqkg.engines.errors import EngineError
 from iraqkg.web.executor import EngineInfo
 from iraqkg.web.negotiation import NotAcceptable
-from iraqkg.web.tasks import run_task
+from iraqkg.web.tasks import Task, run_task
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def serve_tasks(inbox: Connection, outbox: Connection) -> None:
-    """A worker's life: open the engine, say ready, answer tasks until told to stop."""
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What the parent sends a new worker first."""
+
+    factory: Any  # a picklable callable returning an Engine
+    allowlist: tuple[str, ...]
+    demote_after: float  # seconds a query runs at normal priority
+    background_nice: int  # nice value of demoted queries (0: never demoted)
+
+
+def answer(engine: Engine, task: Task, allowlist: tuple[str, ...]) -> tuple[str, Any]:
+    """One task's reply message; a failure is reported, never raised."""
     try:
-        factory, allowlist = inbox.recv()
-        engine = factory()
-        outbox.send(("ready", EngineInfo(engine.name, engine.counts())))
+        return ("ok", run_task(engine, task, allowlist))
+    except (EngineError, NotAcceptable) as exc:
+        return ("error", exc)
+    except Exception as exc:  # a bug: keep the worker, report a 500
+        traceback.print_exc()
+        return ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+
+def demote(thread: threading.Thread, nice: int) -> bool:
+    """Lower one thread's CPU priority (Linux: the nice value is per thread)."""
+    tid = thread.native_id
+    if tid is None or not sys.platform.startswith("linux"):
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, nice)
+    except OSError:  # the thread has just finished, or the platform says no
+        return False
+    return True
+
+
+class QueryThread:
+    """Runs one task at a time on the engine; once demoted, it finishes and retires."""
+
+    def __init__(self, engine: Engine, allowlist: tuple[str, ...]) -> None:
+        self._tasks: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
+        self._replies: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=self._loop, args=(engine, allowlist), name="iraqkg-query", daemon=True
+        )
+        self._thread.start()
+
+    def _loop(self, engine: Engine, allowlist: tuple[str, ...]) -> None:
+        while (task := self._tasks.get()) is not None:
+            self._replies.put(answer(engine, task, allowlist))
+
+    def run(self, task: Task, demote_after: float, nice: int) -> tuple[tuple[str, Any], bool]:
+        """The reply, and whether this thread was demoted (then it has retired)."""
+        self._tasks.put(task)
+        try:
+            return self._replies.get(timeout=demote_after), False
+        except queue.Empty:
+            demoted = demote(self._thread, nice)
+        reply = self._replies.get()
+        if demoted:
+            self._tasks.put(None)
+        return reply, demoted
+
+
+def serve_tasks(inbox: Connection, outbox: Connection, loaded: threading.Event | None = None,
+                box: dict | None = None) -> None:  # fmt: skip
+    """A worker's life: open the engine, say ready, answer tasks until told to stop.
+
+    With ``loaded`` and ``box`` (the boot code's dispatcher), this thread only loads the
+    engine and hands the task loop to the dispatcher; otherwise it runs the loop itself."""
+    try:
+        setup: WorkerSetup = inbox.recv()
+        engine = setup.factory()
+        info = EngineInfo(engine.name, engine.counts())
     except BaseException as exc:  # report any failure to the parent rather than vanish
         outbox.send(("failed", f"{type(exc).__name__}: {exc}"))
+        if loaded is not None:
+            loaded.set()  # the dispatcher finds nothing to run and ends
         return
+
+    def loop() -> None:
+        outbox.send(("ready", info))
+        _answer_tasks(inbox, outbox, engine, setup)
+
+    if loaded is None or box is None:
+        loop()
+    else:
+        box["run"] = loop
+        loaded.set()
+
+
+def _answer_tasks(inbox: Connection, outbox: Connection, engine: Engine, setup: WorkerSetup):
+    query_thread = QueryThread(engine, setup.allowlist) if setup.background_nice else None
     while True:
         try:
             task = inbox.recv()
@@ -41,13 +137,12 @@ def serve_tasks(inbox: Connection, outbox: Connection) -> None:
         if task is None:
             engine.close()
             return
-        try:
-            reply: tuple[str, Any] = ("ok", run_task(engine, task, allowlist))
-        except (EngineError, NotAcceptable) as exc:
-            reply = ("error", exc)
-        except Exception as exc:  # a bug: keep the worker, report a 500
-            traceback.print_exc()
-            reply = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+        if query_thread is None:
+            reply = answer(engine, task, setup.allowlist)
+        else:
+            reply, demoted = query_thread.run(task, setup.demote_after, setup.background_nice)
+            if demoted:  # that thread keeps its low priority: the next task gets a new one
+                query_thread = QueryThread(engine, setup.allowlist)
         outbox.send(reply)
 
 
@@ -63,12 +158,14 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str], loaded: threading.Event | None = None, box: dict | None = None):
+    """argv: READ_FD WRITE_FD [PARENT_PID]; ``loaded`` and ``box`` from the boot code."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if len(argv) > 2:
         die_with_parent(int(argv[2]))
     read_fd, write_fd = int(argv[0]), int(argv[1])
-    serve_tasks(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
+    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    serve_tasks(inbox, outbox, loaded, box)
 
 
 if __name__ == "__main__":
