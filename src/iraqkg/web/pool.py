@@ -259,6 +259,26 @@ class ProcessPool:
             if slow:
                 self._slow_lane.release()
 
+    def _take(self) -> Worker:
+        """An idle worker that is alive: one that died while idle (killed, out of memory)
+        is replaced, and the query, which it never saw, goes to the next one."""
+        deadline = time.monotonic() + self._settings.queue_timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self._stats["busy"] += 1
+                raise WorkersBusy(
+                    f"all {self._settings.workers} query workers stayed busy for "
+                    f"{self._settings.queue_timeout:g} s; try again"
+                ) from None
+            if worker.alive():
+                return worker
+            self._stats["deaths"] += 1
+            log.error("query worker %s died (exit status %s) while idle; replacing it",
+                      worker.process.pid, worker.process.poll())  # fmt: skip
+            self._retire(worker)
+
     def _pool_idle(self) -> bool:
         """Every worker is up and idle, and no request is waiting for one."""
         return not self._replacing and self._idle.qsize() >= self._settings.workers
@@ -268,14 +288,7 @@ class ProcessPool:
             none_left = not self._workers
         if none_left:  # every replacement failed: say so now rather than after queue_timeout
             raise EngineUnavailable("no query worker is running: the dataset cannot be loaded")
-        try:
-            worker = self._idle.get(timeout=self._settings.queue_timeout)
-        except queue.Empty:
-            self._stats["busy"] += 1
-            raise WorkersBusy(
-                f"all {self._settings.workers} query workers stayed busy for "
-                f"{self._settings.queue_timeout:g} s; try again"
-            ) from None
+        worker = self._take()
         try:
             worker.outbox.send(task)
             deadline = time.monotonic() + self._settings.query_timeout
