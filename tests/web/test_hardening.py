@@ -145,6 +145,24 @@ def test_a_worker_death_is_logged(settings, caplog) -> None:
         close_app(app)
 
 
+def test_a_worker_that_died_idle_costs_no_query(settings) -> None:
+    fast = replace(settings, query_timeout=30, workers=2, cache_bytes=0)
+    app = make_pool_app(fast, [MINI])
+    pool = app.extensions[EXTENSION].executor
+    try:
+        from iraqkg.web.tasks import Task
+
+        victim = min(pool.pids())
+        os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: not _alive(victim), "the worker to die", 10)
+        # whichever worker the queue hands out first, both queries are answered
+        for n in range(3):
+            assert b"true" in pool.run(Task(f"{CHEAP} # {n}")).body
+        assert pool.status()["deaths"] == 1
+    finally:
+        close_app(app)
+
+
 # 3. remote store ----------------------------------------------------------------------
 
 
