@@ -118,8 +118,9 @@ def test_shared_link_opens_the_editor_loaded_and_run(page, base, repo_engine):
     page.wait_for(f"{ROWS} > 0")
     names = page.evaluate("Object.values(window.iraqkgEditor._tabs).map(t => t.getName())")
     assert names.count("Shared query") == 1
-    page.evaluate("document.querySelector('.yasr a[href^=\"https://w3id.org/\"]').click(); true")
-    page.wait_for("location.pathname.startsWith('/id/')")
+    # A real click, waiting for the page it opens (the h1 read before it loads was a flake).
+    page.click(".tabPanel.active .yasr a[href^='https://w3id.org/']", navigates=True)
+    assert page.evaluate("location.pathname").startswith("/id/")
     assert page.evaluate("document.querySelector('h1').textContent")
 
 
