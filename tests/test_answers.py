@@ -130,7 +130,7 @@ def test_who_was_blamed_for_the_drone_strike_and_who_denied_it(ask):
         "Alleged",
         "perpetrator",
         "Popular Mobilization Forces",
-        "Government of Iraq",
+        "Kadhimi administration",
         "id:source-000",
         "1",
     ) in rows
