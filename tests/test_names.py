@@ -245,3 +245,58 @@ def test_every_name_in_data_names_ttl_is_in_its_quote(sources_dir):
         name, quote = str(graph.value(st, IKG.object)), str(graph.value(st, IKG.quote))
         assert re.search(rf"(?<!\w){re.escape(normalise(name))}(?!\w)", normalise(quote)), st
         assert word_count(quote) <= 25
+
+
+# The named query over the repository's build, answered from the source texts.
+
+
+@pytest.fixture(scope="module")
+def ask(built_dataset_file):
+    from iraqkg.engines import open_engine
+    from iraqkg.queries import load_named_queries
+    from iraqkg.settings import EndpointSettings
+    from iraqkg.tables import short
+
+    queries = load_named_queries(REPO / "queries")
+    engine = open_engine(EndpointSettings(), [built_dataset_file])
+
+    def run(name: str, **params: str) -> list[dict[str, str]]:
+        bound = queries[name].bind(params)
+        result = engine.query(bound.text, bindings=bound.as_dict())
+        return [
+            {v: short(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+
+    yield run
+    engine.close()
+
+
+def _documents_writing(sources_dir, pattern: str) -> set[str]:
+    """The source documents (id:source-NNN) whose text matches ``pattern``."""
+    graph = Graph().parse(REPO / "data" / "sources.ttl", format="turtle")
+    return {
+        "id:" + str(doc).removeprefix(str(ID))
+        for doc, file_name in graph.subject_objects(IKG.fileName)
+        if re.search(pattern, (sources_dir / str(file_name)).read_text(encoding="utf-8"))
+    }
+
+
+def test_names_by_source_says_which_documents_call_the_pmf_the_pmu(ask, sources_dir):
+    rows = ask("names-by-source")  # the default: the PMF
+    assert {r["entity"] for r in rows} == {"id:popular-mobilization-forces"}
+    used: dict[str, set[str]] = {}
+    for r in rows:
+        used.setdefault(r["name"], set()).add(r["source"])
+        assert r["name"] in normalise(r["quote"]) or r["name"] in r["quote"]
+    for name in ("PMU", "PMF"):
+        # the documents whose text has the abbreviation as a whole word, case and all
+        assert used[name] == _documents_writing(sources_dir, rf"(?<!\w){name}(?!\w)"), name
+    assert used["PMU"] and used["PMF"] and not used["PMU"] & used["PMF"]
+
+
+def test_names_by_source_for_another_entity(ask, sources_dir):
+    rows = ask("names-by-source", entity="id:mustafa-al-kadhimi")
+    assert {r["entity"] for r in rows} == {"id:mustafa-al-kadhimi"}
+    khadimi = {r["source"] for r in rows if "Khadimi" in r["name"]}
+    assert khadimi == _documents_writing(sources_dir, r"(?<!\w)Khadimi(?!\w)")
