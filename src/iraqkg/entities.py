@@ -323,7 +323,7 @@ def names_in_sources(statements: list[dict[str, Any]], iri: str) -> list[dict[st
     return [
         {
             "name": name,
-            "sources": sorted(uses, key=lambda u: (u["source"]["term"] if u["source"] else "")),
+            "sources": sorted(uses, key=lambda u: u["source"]["term"] if u["source"] else ""),
         }
         for name, uses in sorted(names.items(), key=lambda item: (-len(item[1]), item[0].lower()))
     ]
