@@ -110,6 +110,9 @@ def test_ambiguous_names_are_skipped_and_reported_and_lower_case_labels_not_soug
     one, two = str(ID["abu-ali-one"]), str(ID["abu-ali-two"])
     assert findings.ambiguous_forms() == {"Abu Ali": ((one, two), 2)}  # 000 p2, 001 p2
     assert {la.text for la in findings.descriptions()} == {"militias"}
+    # "Badr" is written twice (once inside "Badr Organization"): used, though one statement
+    # cites it alone
+    assert sum(findings.written["Badr"].values()) == 2
     unused = {(la.entity.removeprefix(str(ID)), la.text) for la in findings.unused()}
     assert unused == {("pmf", "Hashd"), ("sadr", "Muqtada al-Sadr"), ("militias", "Iraqi militias")}
 

@@ -87,6 +87,9 @@ class Findings:
     labels: list[Label]
     occurrences: list[Occurrence]  # unambiguous, in source and text order
     ambiguous: list[Occurrence] = field(default_factory=list)
+    # Form -> how the sources write it, counted wherever it stands, inside a longer name
+    # too ("Ali al-Sistani" in "Grand Ayatollah Ali al-Sistani"): the evidence for spellings.
+    written: dict[str, Counter] = field(default_factory=dict)
 
     def uses(self) -> Counter:
         """(entity, form) -> number of occurrences in all sources."""
@@ -100,16 +103,12 @@ class Findings:
         return dict(found)
 
     def unused(self) -> list[Label]:
-        """Labels that no source writes (as a whole name, not inside a longer one), sorted."""
-        used = set(self.uses())
-        ambiguous = {o.form for o in self.ambiguous}
+        """Labels that no source writes anywhere, not even inside a longer name, sorted."""
         return sorted(
             (
                 label
                 for label in self.labels
-                if is_name(label)
-                and (label.entity, label.form) not in used
-                and label.form not in ambiguous
+                if is_name(label) and not sum(self.written.get(label.form, Counter()).values())
             ),
             key=lambda label: (label.entity, label.kind != "prefLabel", label.text),
         )
@@ -124,11 +123,8 @@ class Findings:
         return {form: (entities, n) for (form, entities), n in sorted(counts.items())}
 
     def spellings(self) -> list[Spelling]:
-        """Entities whose preferred label is used less than another spelling of it (a
-        leading "the" is no part of a spelling: "the Shia factions" is "Shia factions")."""
-        uses = Counter()
-        for (entity, form), n in self.uses().items():
-            uses[(entity, _bare(form))] += n
+        """Entities whose preferred label is written less often than another spelling of it
+        (``same_name``), counting every place each is written."""
         by_entity: dict[str, list[Label]] = defaultdict(list)
         for label in self.labels:
             by_entity[label.entity].append(label)
@@ -137,32 +133,24 @@ class Findings:
             preferred = next((la for la in labels if la.kind == "prefLabel"), None)
             if preferred is None:
                 continue
-            mine = _bare(preferred.form)
-            variants = {_bare(la.form): la for la in labels if same_name(la.text, preferred.text)}
-            counted = {bare: uses.get((entity, bare), 0) for bare in variants}
-            best = max(counted, key=lambda bare: (counted[bare], bare == mine, bare))
+            mine = preferred.form
+            variants = {la.form: la for la in labels if same_name(la.text, preferred.text)}
+            counted = {form: sum(self.written.get(form, Counter()).values()) for form in variants}
+            best = max(counted, key=lambda form: (counted[form], form == mine, form))
             if counted[best] > counted[mine]:
-                written = self._most_written(entity, best) or variants[best].text
+                ways = self.written[best]
+                proposed = max(ways, key=lambda w: (ways[w], w))
                 if preferred.text[:1].isupper():  # a label starts as the current one does
-                    written = _capitalised(written)
+                    proposed = _capitalised(proposed)
                 found.append(
                     Spelling(
                         entity,
                         preferred.text,
-                        written,
-                        {variants[bare].text: n for bare, n in sorted(counted.items())},
+                        proposed,
+                        {variants[form].text: n for form, n in sorted(counted.items())},
                     )
                 )
         return found
-
-    def _most_written(self, entity: str, form: str) -> str | None:
-        """How the sources most often write a form (the label text if a tie)."""
-        written = Counter(
-            o.written.translate(_FOLD)
-            for o in self.occurrences
-            if o.entities[0] == entity and _bare(o.form) == form
-        )
-        return max(written, key=lambda w: (written[w], w)) if written else None
 
 
 def fold_quotes(text: str) -> str:
@@ -188,10 +176,6 @@ def same_name(one: str, other: str) -> bool:
         or (min(len(a), len(b)) > 3 and fuzz.ratio(a, b) >= _CLOSE)
         for a, b in zip(first, second, strict=True)
     )
-
-
-def _bare(form: str) -> str:
-    return form[4:] if form.startswith("The ") else form
 
 
 def _may_capitalise(word: str) -> bool:
@@ -265,6 +249,8 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
     # test that keeps each paragraph's alternation to the few forms it may hold.
     needles = {f: max(f.lower().split(" "), key=len) for f in forms}
     occurrences, ambiguous = [], []
+    written: dict[str, Counter] = defaultdict(Counter)
+    alone = {f: re.compile(rf"(?<!\w){patterns[f]}(?!\w)") for f in forms}
     for file_name in sorted(files):
         for number, paragraph in enumerate(library.paragraphs_of(file_name) or (), 1):
             folded = paragraph.translate(_FOLD)
@@ -272,6 +258,9 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
             candidates = [f for f in forms if needles[f] in lowered]
             if not candidates:
                 continue
+            for f in candidates:
+                for match in alone[f].finditer(folded):
+                    written[f][_SPACE.sub(" ", match.group())] += 1
             finder = re.compile(
                 r"(?<!\w)(?:" + "|".join(f"({patterns[f]})" for f in candidates) + r")(?!\w)"
             )
@@ -288,7 +277,7 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
                     named,
                 )
                 (occurrences if len(named) == 1 else ambiguous).append(found)
-    return Findings(labels, occurrences, ambiguous)
+    return Findings(labels, occurrences, ambiguous, dict(written))
 
 
 def findings_for(graph: Graph, library: SourceLibrary) -> Findings:
