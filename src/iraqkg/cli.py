@@ -31,6 +31,7 @@ from .cli_inputs import (
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
 from .link_cli import link_command
+from .names_cli import names_command
 from .queries import BoundQuery, load_named_queries
 from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
@@ -519,6 +520,7 @@ def serve(
 
 main.add_command(explain_command)
 main.add_command(link_command)
+main.add_command(names_command)
 main.add_command(export_command)
 
 
