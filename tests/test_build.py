@@ -106,9 +106,13 @@ BROKEN = {
         ),
         ValidationFailed,
     ),
-    "event without date": (
+    "event date that is no time": (
         "entities.ttl",
-        lambda t: t + '\n:some-protest a ikg:Protest ; skos:prefLabel "A protest"@en .\n',
+        lambda t: (
+            t
+            + '\n:some-protest a ikg:Protest ; skos:prefLabel "A protest"@en .\n'
+            + ':some-protest ikg:date "soon"@en .\n'
+        ),
         ValidationFailed,
     ),
     "relation outside a statement": (
@@ -238,3 +242,17 @@ def test_rows_are_written_sorted_and_once_whatever_the_chunk_size(tmp_path, chun
     rows = handle.getvalue().splitlines()
     assert rows == sorted(set(rows)) and len(rows) == len(set(triples)) == counts["g"]
     assert list(tmp_path.iterdir()) == []  # spilled chunks are removed
+
+
+def test_an_event_without_a_date_is_built_and_stays_undated(mini):
+    # Issue 12: the texts describe events without a day; such an event is kept, with no
+    # date invented for it (no ikg:earliest / ikg:latest).
+    path = mini.data / "entities.ttl"
+    path.write_text(
+        path.read_text() + '\n:some-protest a ikg:Protest ; skos:prefLabel "A protest"@en .\n'
+    )
+    dataset = _dataset(build(mini))
+    event = ID["some-protest"]
+    assert (event, RDF.type, IKG.Protest, dataset.graph(ASSERTED_GRAPH)) in dataset
+    assert not any(dataset.quads((event, IKG.earliest, None, None)))
+    assert not any(dataset.quads((event, IKG.latest, None, None)))

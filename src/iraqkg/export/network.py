@@ -74,6 +74,22 @@ RELATIONAL = (
     "designatedTerroristBy",
     "sanctionedBy",
     "childOf",
+    "succeeded",
+    "appointedBy",
+    "dismissedBy",
+    "mentorOf",
+    "detainedBy",
+    "represents",
+    "foughtAlongside",
+    "cooperatesWith",
+    "negotiatedWith",
+    "pressured",
+    "accused",
+    "criticised",
+    "supported",
+    "left",
+    "withdrewFrom",
+    "backedDownFrom",
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or
@@ -85,6 +101,8 @@ NOT_DRAWN = (
     "hasArmedWing",
     "hasPoliticalWing",
     "basedIn",
+    "controls",
+    "publishedBy",
 )
 # Statuses that mean a source disagrees with a tie ("Negated": a Reported statement that it
 # does not hold, ``ikg:negated``). The build's own marks (``ikg:contested`` on statements,

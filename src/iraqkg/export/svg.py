@@ -50,6 +50,22 @@ KIND_COLOURS = {
     "designatedTerroristBy": "#7a0000",
     "sanctionedBy": "#a52a2a",
     "childOf": "#c79a1e",
+    "succeeded": "#3a5f8f",
+    "appointedBy": "#2f8f6f",
+    "dismissedBy": "#8f2f4f",
+    "mentorOf": "#9a7b4f",
+    "detainedBy": "#5a2a2a",
+    "represents": "#4f6f9a",
+    "foughtAlongside": "#6f2f8f",
+    "cooperatesWith": "#2f6f8f",
+    "negotiatedWith": "#7f7f2f",
+    "pressured": "#cf5f2f",
+    "accused": "#e0474c",
+    "criticised": "#c04070",
+    "supported": "#e89a3c",
+    "left": "#7a7a7a",
+    "withdrewFrom": "#8a8a5a",
+    "backedDownFrom": "#9a6a6a",
 }
 OTHER_COLOUR = "#444444"
 # Node fill by the first matching type.
