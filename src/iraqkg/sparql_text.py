@@ -9,25 +9,12 @@ mistaken for syntax.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z_0-9\u00b7\u00c0-\uffff]+)
-  | (?P<word>[A-Za-z_][\w\-.]*:?[\w\-.:%]*|:[\w\-.:%]*)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from iraqkg.sparql_tokens import VAR, token_pattern
+
+_TOKEN = token_pattern(("var", VAR), ("open", r"\{"), ("close", r"\}"))
 
 
 @dataclass(frozen=True)

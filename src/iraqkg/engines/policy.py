@@ -22,6 +22,7 @@ from rdflib.term import URIRef, Variable
 from iraqkg.engines.errors import QueryRefused, QuerySyntaxError
 from iraqkg.namespaces import PREFIXES as _PREFIXES
 from iraqkg.settings import EndpointSettings
+from iraqkg.sparql_tokens import COMMENT, IRI, STRING, token_pattern
 
 DEFAULT_MAX_DEPTH = EndpointSettings.max_query_depth
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
@@ -29,20 +30,8 @@ UPDATE_KEYWORDS = {
     "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
 }  # fmt: skip
 
-# Tokens per the SPARQL 1.1 grammar, only as precisely as finding the first keyword needs
-# (a word starts with any letter: "PREFIX é: <x:>" declares a prefix like "PREFIX e:").
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<word>[^\W\d][\w\-.]*:?[\w\-.:%]*|:[\w\-.:%]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+# Tokens per the SPARQL 1.1 grammar, only as precisely as finding the first keyword needs.
+_TOKEN = token_pattern()
 
 
 @dataclass(frozen=True)
@@ -103,11 +92,8 @@ def _first_keyword(query: str) -> str | None:
 # One token of the depth scan: a bracket, or something whose brackets do not nest (a
 # comment, a string, an IRI) or that holds none (a run of other characters).
 _NESTING_TOKEN = re.compile(
-    r"""(?P<open>[{(\[])|(?P<close>[})\]])
-      |\#[^\n\r]*|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>
-      |[^{}()\[\]#"'<]+|.""",
-    re.VERBOSE | re.DOTALL,
+    rf"(?P<open>[{{(\[])|(?P<close>[}})\]])|{COMMENT}|{STRING}|{IRI}|[^{{}}()\[\]#\"'<]+|.",
+    re.DOTALL,
 )
 
 

@@ -30,14 +30,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from iraqkg.sparql_tokens import STRING
+
 _SERVICE = re.compile(r"service", re.I)
 _SILENT = re.compile(r"silent", re.I)
 _SPACE = re.compile(r"(?:\s+|#[^\n\r]*)*")
-_STRING = re.compile(
-    r"""\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'""",
-    re.X | re.S,
-)
+_STRING = re.compile(STRING, re.S)
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*(?:\\[uU][0-9A-Fa-f]+[^<>\"{}|^`\\\x00-\x20]*)*>")
 _VARIABLE = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*")
 # PN_PREFIX? ':' PN_LOCAL?, local parts with %hh and \-escapes, never ending in a dot.
