@@ -139,3 +139,14 @@ def test_ask_writers() -> None:
 def test_queries_that_only_mention_service_pass(query: str) -> None:
     # the Oxigraph check reads names, strings, IRIs and comments as Oxigraph does
     assert check_query(query, WDQS).form == "select"
+
+
+@pytest.mark.parametrize("prefix", ["wd", "\u00e9", "\u0627\u0628"])
+def test_a_service_clause_names_its_endpoint_whatever_the_prefix(prefix: str) -> None:
+    """The SERVICE-group reader expands a prefixed endpoint whose prefix starts with a
+    non-ASCII letter (it read "é" as punctuation and the endpoint as ":x" before)."""
+    from iraqkg.sparql_text import service_clauses
+
+    query = f"PREFIX {prefix}: <http://e/> SELECT * {{ SERVICE {prefix}:sparql {{ ?s ?p ?o }} }}"
+    (clause,) = service_clauses(query)
+    assert clause.endpoint_iri == "http://e/sparql" and clause.variables == {"s", "p", "o"}
