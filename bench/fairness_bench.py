@@ -1,14 +1,17 @@
 """Cheap queries beside pathological ones: does the cheap traffic keep its latency?
 
-    .venv/bin/python bench/fairness_bench.py --seconds 10
+    .venv/bin/python bench/fairness_bench.py --seconds 10 --rounds 2 [--baseline-src OLD/src]
 
 Starts ``iraqkg serve`` (2 workers, a short query timeout) on the current build and runs two
 ``wrk`` load generators at once: a third of the connections loop a pathological query (a
 cross product that always times out; each request made unique by a trailing comment), the
 rest loop a cheap uncached ASK. Reports the cheap queries' p50 / p99, what the pathological
-ones got, the server's resident memory before and after, and whether any worker process
-outlived the server. Writes bench/results/fairness.json and .md. One short run on a shared
-machine: an indication, not a measurement.
+ones got, the server's resident memory before and after, whether any worker process
+outlived the server, and the machine's load average. Each round runs the defaults (CPU
+priorities on) and ``--background-nice 0`` (off), and optionally a server from another
+checkout's ``src`` (``--baseline-src``), alternately so that they meet the same machine.
+Writes bench/results/fairness.json and .md. Short runs on a shared machine: an
+indication, not a measurement.
 """
 
 from __future__ import annotations
