@@ -365,6 +365,25 @@ def test_long_queries_and_reloading_workers_yield_the_cpu(settings) -> None:
         close_app(app)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values")
+def test_after_a_demoted_query_the_next_runs_at_normal_priority(settings) -> None:
+    fast = replace(settings, query_timeout=60, workers=1, cache_bytes=0, demote_after=0.01)
+    app = make_pool_app(fast, [MINI])
+    pool = app.extensions[EXTENSION].executor
+    try:
+        from iraqkg.web.tasks import Task
+
+        (pid,) = pool.pids()
+        three = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # well over 10 ms
+        assert b'"n"' in pool.run(Task(three)).body  # demoted, then finished: an answer
+        assert pool.status()["timeouts"] == 0
+        assert b"true" in pool.run(Task(CHEAP)).body  # the same worker, a fresh thread
+        wait_for(lambda: set(_nice_values(pid).values()) == {0}, "only normal threads", 10)
+        assert pool.pids() == {pid}
+    finally:
+        close_app(app)
+
+
 def test_background_nice_zero_turns_priorities_off(settings) -> None:
     fast = replace(settings, query_timeout=1, workers=1, cache_bytes=0, background_nice=0,
                    demote_after=0.1)  # fmt: skip

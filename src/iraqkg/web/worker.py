@@ -10,9 +10,10 @@ CPU priority, so that cheap queries are not slowed by expensive ones on the same
 Linux a nice value belongs to a thread, and an unprivileged process can lower a thread's
 priority but never raise it again, so nothing here ever needs to raise one:
 
-- a query runs on a query thread; once it has run ``demote_after`` seconds, that thread's
-  nice value goes up to ``background_nice`` (the query finishes, or is killed at the
-  timeout, at that priority) and the next task gets a fresh thread at normal priority;
+- a query runs on a query thread, which reads the pipe itself; a watchdog raises that
+  thread's nice value to ``background_nice`` once a query has run ``demote_after``
+  seconds (the query finishes, or is killed at the timeout, at that priority), and the
+  next task gets a fresh thread at normal priority;
 - a replacement worker (started while the others are serving) loads its dataset on a main
   thread already niced by the boot code in ``pool.BOOT``; tasks are taken by a dispatcher
   thread the boot code started before that, at normal priority.
@@ -21,7 +22,6 @@ priority but never raise it again, so nothing here ever needs to raise one:
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import sys
 import threading
@@ -73,31 +73,69 @@ def demote(thread: threading.Thread, nice: int) -> bool:
 
 
 class QueryThread:
-    """Runs one task at a time on the engine; once demoted, it finishes and retires."""
+    """Reads tasks from the pipe and answers them, one at a time, with no hand-off on the
+    way (a cheap query pays no extra thread switch). A watchdog on the thread that started
+    it (normal priority) demotes it when a task runs past ``demote_after``; a demoted query
+    thread finishes its task, answers, and leaves the pipe to a fresh one the watchdog
+    starts, since its own priority cannot be raised again."""
 
-    def __init__(self, engine: Engine, allowlist: tuple[str, ...]) -> None:
-        self._tasks: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
-        self._replies: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-        self._thread = threading.Thread(
-            target=self._loop, args=(engine, allowlist), name="iraqkg-query", daemon=True
-        )
-        self._thread.start()
+    def __init__(self, inbox: Connection, outbox: Connection, engine: Engine,
+                 setup: WorkerSetup) -> None:  # fmt: skip
+        self._io = (inbox, outbox, engine, setup)
+        self._started = threading.Condition()
+        self._running = 0  # tasks begun: the watchdog waits for the count to move
+        self._finished = 0
+        self._demoted = False
+        self.done = False  # the pipe closed or the parent said stop
+        self.thread = threading.Thread(target=self._loop, name="iraqkg-query", daemon=True)
+        self.thread.start()
 
-    def _loop(self, engine: Engine, allowlist: tuple[str, ...]) -> None:
-        while (task := self._tasks.get()) is not None:
-            self._replies.put(answer(engine, task, allowlist))
+    def _loop(self) -> None:
+        inbox, outbox, engine, setup = self._io
+        while True:
+            try:
+                task = inbox.recv()
+            except (EOFError, OSError):  # the parent went away
+                task = None
+            if task is None:
+                with self._started:
+                    self.done = True
+                    self._started.notify_all()
+                engine.close()
+                return
+            with self._started:
+                self._running += 1
+                self._started.notify_all()
+            reply = answer(engine, task, setup.allowlist)
+            with self._started:
+                self._finished += 1
+                demoted = self._demoted
+                self._started.notify_all()
+            outbox.send(reply)
+            if demoted:
+                return  # the watchdog starts the next query thread
 
-    def run(self, task: Task, demote_after: float, nice: int) -> tuple[tuple[str, Any], bool]:
-        """The reply, and whether this thread was demoted (then it has retired)."""
-        self._tasks.put(task)
-        try:
-            return self._replies.get(timeout=demote_after), False
-        except queue.Empty:
-            demoted = demote(self._thread, nice)
-        reply = self._replies.get()
-        if demoted:
-            self._tasks.put(None)
-        return reply, demoted
+    def watch(self) -> bool:
+        """Until this thread ends: demote it whenever a task runs too long. True when a
+        new query thread is needed (it was demoted), False when the worker is done."""
+        _, _, _, setup = self._io
+        with self._started:
+            while True:
+                self._started.wait_for(lambda: self.done or self._running > self._finished)
+                if self.done:
+                    return False
+                task = self._running
+
+                def finished(task: int = task) -> bool:
+                    return self._finished >= task or self.done
+
+                if not self._started.wait_for(finished, timeout=setup.demote_after):
+                    self._demoted = demote(self.thread, setup.background_nice)
+                    if self._demoted:
+                        break
+                    self._started.wait_for(finished)  # not demoted: try with the next task
+        self.thread.join()
+        return True
 
 
 def serve_tasks(inbox: Connection, outbox: Connection, loaded: threading.Event | None = None,
@@ -128,22 +166,20 @@ def serve_tasks(inbox: Connection, outbox: Connection, loaded: threading.Event |
 
 
 def _answer_tasks(inbox: Connection, outbox: Connection, engine: Engine, setup: WorkerSetup):
-    query_thread = QueryThread(engine, setup.allowlist) if setup.background_nice else None
-    while True:
-        try:
-            task = inbox.recv()
-        except (EOFError, OSError):  # the parent went away
-            return
-        if task is None:
-            engine.close()
-            return
-        if query_thread is None:
-            reply = answer(engine, task, setup.allowlist)
-        else:
-            reply, demoted = query_thread.run(task, setup.demote_after, setup.background_nice)
-            if demoted:  # that thread keeps its low priority: the next task gets a new one
-                query_thread = QueryThread(engine, setup.allowlist)
-        outbox.send(reply)
+    if not setup.background_nice:  # no priorities: answer on this thread
+        while True:
+            try:
+                task = inbox.recv()
+            except (EOFError, OSError):  # the parent went away
+                return
+            if task is None:
+                engine.close()
+                return
+            outbox.send(answer(engine, task, setup.allowlist))
+    # Query threads are started here, on a thread that is never demoted: each starts at
+    # normal priority.
+    while QueryThread(inbox, outbox, engine, setup).watch():
+        pass
 
 
 def die_with_parent(parent_pid: int) -> None:
