@@ -134,7 +134,7 @@ class ThreadedWrk:
 # What each configuration is, for the results table.
 CONFIGS = {
     "priorities": (),  # the defaults: demote_after 0.25 s, background_nice 19
-    "no priorities": ("--background-nice", "0"),  # long queries and reloads at normal priority
+    "no priorities": ("--background-nice", "0"),  # long queries at normal priority
 }
 
 
@@ -186,7 +186,7 @@ def main() -> None:
         f"loop a cheap uncached ASK while {first['pathological']['connections']} loop a cross "
         "product that always times out (seen once before the run: its first copies take every "
         "worker until they time out, which this does not measure). `priorities` is the "
-        "default (a query past `demote_after` and a reloading worker run at nice "
+        "default (a query past `demote_after` runs at nice "
         "`background_nice`); `no priorities` is `--background-nice 0`. Runs alternate, so "
         "both meet the same machine; the load column is the 1-minute load average at the "
         "start and end of each run (other work on the machine).",

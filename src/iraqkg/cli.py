@@ -405,7 +405,7 @@ def list_queries(queries_dir: str | None) -> None:
     default=EndpointSettings.background_nice,
     show_default=True,
     type=int,
-    help="Nice value of long queries and of reloading workers (0: off).",
+    help="Nice value of queries past --demote-after (0: off).",
 )
 @click.option(
     "--remote-load",

@@ -134,8 +134,8 @@ class EndpointSettings:
     # thread running it drops to nice ``background_nice``, so cheap queries on the other
     # workers (and the server itself) get the CPU first.
     demote_after: float = 0.25
-    # Nice value (0..19) of demoted queries and of replacement workers while they load the
-    # dataset; 0 turns both off. Linux only (a nice value per thread); elsewhere a no-op.
+    # Nice value (0..19) of demoted queries; 0 turns demotion off. Linux only (a nice value
+    # per thread); elsewhere a no-op.
     background_nice: int = 19
     # The endpoint's public URL (e.g. https://kg.example.org/sparql), used as the base
     # IRI of queries and in the service description; None: http://host:port/sparql from

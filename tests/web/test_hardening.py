@@ -154,7 +154,12 @@ def test_a_worker_that_died_idle_costs_no_query(settings) -> None:
 
         victim = min(pool.pids())
         os.kill(victim, signal.SIGKILL)
-        wait_for(lambda: not _alive(victim), "the worker to die", 10)
+
+        def dead() -> bool:  # a zombie whose threads have all exited: reapable
+            tasks = Path(f"/proc/{victim}/task")
+            return not _alive(victim) and (not tasks.exists() or len(list(tasks.iterdir())) <= 1)
+
+        wait_for(dead, "the worker to die", 10)
         # whichever worker the queue hands out first, both queries are answered
         for n in range(3):
             assert b"true" in pool.run(Task(f"{CHEAP} # {n}")).body
@@ -336,7 +341,7 @@ def _nice_values(pid: int) -> dict[int, int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values")
-def test_long_queries_and_reloading_workers_yield_the_cpu(settings) -> None:
+def test_long_queries_yield_the_cpu(settings) -> None:
     fast = replace(settings, query_timeout=2, workers=1, cache_bytes=0, demote_after=0.2)
     app = make_pool_app(fast, [MINI])
     pool = app.extensions[EXTENSION].executor
@@ -352,15 +357,12 @@ def test_long_queries_and_reloading_workers_yield_the_cpu(settings) -> None:
         wait_for(lambda: 19 in _nice_values(pid).values(), "the long query to be demoted", 10)
         assert list(_nice_values(pid).values()).count(19) == 1  # that one thread only
         heavy.join(30)
-        # its worker was killed at the timeout; the replacement loads at nice 19 (its main
-        # thread) and answers at normal priority (a thread started before the renice)
+        # its worker was killed at the timeout; the replacement runs at normal priority
         wait_for(lambda: pool.pids() and pool.pids() != {pid}, "a replacement", 30)
         (new,) = pool.pids()
         wait_for(lambda: pool.status()["restarts"] >= 1, "the replacement to be ready", 60)
         assert pool.run(Task(CHEAP)).body
-        values = _nice_values(new)
-        assert values[new] == 19 and 0 in values.values()  # main niced, dispatcher not
-        assert max(v for tid, v in values.items() if tid != new) == 0
+        assert set(_nice_values(new).values()) == {0}
     finally:
         close_app(app)
 

@@ -14,7 +14,7 @@ process group. A query that timed out is remembered (``slow_query_memory``): whi
 that query (comments and spacing aside) runs on at most one worker at a time, so looping
 it cannot take every worker from the cheap queries. Expensive work yields the CPU to cheap
 work (see worker.py): a query running past ``demote_after`` drops to nice
-``background_nice``, and so does a replacement worker while it loads the dataset.
+``background_nice``.
 """
 
 from __future__ import annotations
@@ -49,25 +49,6 @@ _RESTART_DELAYS = (0.0, 1.0, 5.0, 30.0)
 # How often a waiting request checks whether its client is still connected.
 _POLL_SLICE = 0.1
 _REMEMBERED_SLOW = 10_000  # most timed-out query fingerprints kept
-# Each worker runs this (python -c BOOT READ_FD WRITE_FD PARENT_PID NICE). The thread that
-# will answer tasks starts first, at normal priority; then the main thread, which imports
-# and loads the dataset, lowers its own priority by NICE (Linux: per thread) when asked to.
-BOOT = """\
-import os, sys, threading
-loaded, box = threading.Event(), {}
-def dispatch():
-    loaded.wait()
-    if "run" in box:
-        box["run"]()
-threading.Thread(target=dispatch, name="iraqkg-dispatch").start()
-if int(sys.argv[4]) and sys.platform.startswith("linux"):
-    os.setpriority(os.PRIO_PROCESS, 0, int(sys.argv[4]))
-try:
-    from iraqkg.web.worker import main
-    main(sys.argv[1:4], loaded, box)
-finally:
-    loaded.set()
-"""
 
 
 def fingerprint(query: str) -> str:
@@ -87,19 +68,18 @@ def _child_env() -> dict[str, str]:
 class Worker:
     """One worker subprocess and the parent's ends of its two pipes."""
 
-    def __init__(self, setup: WorkerSetup, nice: int = 0) -> None:
+    def __init__(self, setup: WorkerSetup) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         try:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
-                    "-c",
-                    BOOT,
+                    "-m",
+                    "iraqkg.web.worker",
                     str(to_child_r),
                     str(from_child_w),
                     str(os.getpid()),
-                    str(nice),
                 ],  # fmt: skip
                 pass_fds=(to_child_r, from_child_w),
                 env=_child_env(),
@@ -175,8 +155,8 @@ class ProcessPool:
         for worker in starting:
             self._idle.put(worker)
 
-    def _start(self, nice: int = 0) -> Worker:
-        worker = self._spawner.submit(Worker, self._setup, nice).result()
+    def _start(self) -> Worker:
+        worker = self._spawner.submit(Worker, self._setup).result()
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -202,8 +182,9 @@ class ProcessPool:
             time.sleep(delay)
             if self._closed:
                 return
-            # a replacement loads at low priority: the other workers are serving
-            worker = self._start(self._settings.background_nice)
+            # at normal priority: a low one measured worse (bench/results/fairness.md), as
+            # the pool then serves cheap queries on one worker fewer for longer
+            worker = self._start()
             try:
                 worker.wait_ready(STARTUP_TIMEOUT)
             except EngineUnavailable as exc:

@@ -1,4 +1,4 @@
-"""The query worker process, started by the pool with ``python -c BOOT READ WRITE PARENT NICE``.
+"""The query worker process: ``python -m iraqkg.web.worker READ_FD WRITE_FD PARENT_PID``.
 
 A plain subprocess rather than multiprocessing, so a worker never re-imports the parent's
 main module and starts the same way under any launcher. The parent sends, over the pipe,
@@ -8,15 +8,11 @@ then ("ok", Reply) or ("error", exception) per task.
 
 CPU priority, so that cheap queries are not slowed by expensive ones on the same cores. On
 Linux a nice value belongs to a thread, and an unprivileged process can lower a thread's
-priority but never raise it again, so nothing here ever needs to raise one:
-
-- a query runs on a query thread, which reads the pipe itself; a watchdog raises that
-  thread's nice value to ``background_nice`` once a query has run ``demote_after``
-  seconds (the query finishes, or is killed at the timeout, at that priority), and the
-  next task gets a fresh thread at normal priority;
-- a replacement worker (started while the others are serving) loads its dataset on a main
-  thread already niced by the boot code in ``pool.BOOT``; tasks are taken by a dispatcher
-  thread the boot code started before that, at normal priority.
+priority but never raise it again, so nothing here ever needs to raise one: a query runs
+on a query thread, which reads the pipe itself; a watchdog raises that thread's nice value
+to ``background_nice`` once a query has run ``demote_after`` seconds (the query finishes,
+or is killed at the timeout, at that priority), and the next task gets a fresh thread at
+normal priority.
 """
 
 from __future__ import annotations
@@ -138,31 +134,17 @@ class QueryThread:
         return True
 
 
-def serve_tasks(inbox: Connection, outbox: Connection, loaded: threading.Event | None = None,
-                box: dict | None = None) -> None:  # fmt: skip
-    """A worker's life: open the engine, say ready, answer tasks until told to stop.
-
-    With ``loaded`` and ``box`` (the boot code's dispatcher), this thread only loads the
-    engine and hands the task loop to the dispatcher; otherwise it runs the loop itself."""
+def serve_tasks(inbox: Connection, outbox: Connection) -> None:
+    """A worker's life: open the engine, say ready, answer tasks until told to stop."""
     try:
         setup: WorkerSetup = inbox.recv()
         engine = setup.factory()
         info = EngineInfo(engine.name, engine.counts())
     except BaseException as exc:  # report any failure to the parent rather than vanish
         outbox.send(("failed", f"{type(exc).__name__}: {exc}"))
-        if loaded is not None:
-            loaded.set()  # the dispatcher finds nothing to run and ends
         return
-
-    def loop() -> None:
-        outbox.send(("ready", info))
-        _answer_tasks(inbox, outbox, engine, setup)
-
-    if loaded is None or box is None:
-        loop()
-    else:
-        box["run"] = loop
-        loaded.set()
+    outbox.send(("ready", info))
+    _answer_tasks(inbox, outbox, engine, setup)
 
 
 def _answer_tasks(inbox: Connection, outbox: Connection, engine: Engine, setup: WorkerSetup):
@@ -194,14 +176,12 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def main(argv: list[str], loaded: threading.Event | None = None, box: dict | None = None):
-    """argv: READ_FD WRITE_FD [PARENT_PID]; ``loaded`` and ``box`` from the boot code."""
+def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if len(argv) > 2:
         die_with_parent(int(argv[2]))
     read_fd, write_fd = int(argv[0]), int(argv[1])
-    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    serve_tasks(inbox, outbox, loaded, box)
+    serve_tasks(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
 
 
 if __name__ == "__main__":
