@@ -284,7 +284,8 @@ def test_a_killed_server_leaves_no_worker(seed, stop) -> None:
             watching.set()
             watcher.join(5)
         assert len(seen) >= 3  # two workers and at least one replacement were seen
-        wait_for(lambda: not any(alive(p) for p in seen), "every worker to exit", 20)
+        # PDEATHSIG is asked for before any import: even a worker still importing dies now
+        wait_for(lambda: not any(alive(p) for p in seen), "every worker to exit", 5)
 
 
 # ---- a build ---------------------------------------------------------------------------

@@ -49,6 +49,19 @@ _RESTART_DELAYS = (0.0, 1.0, 5.0, 30.0)
 # How often a waiting request checks whether its client is still connected.
 _POLL_SLICE = 0.1
 _REMEMBERED_SLOW = 10_000  # most timed-out query fingerprints kept
+# Each worker runs this (python -c BOOT READ_FD WRITE_FD PARENT_PID): it asks for SIGKILL on
+# the server's death before importing anything, since the imports take seconds on a busy
+# machine and a worker still importing when the server died would outlive it that long.
+BOOT = """\
+import os, signal, sys
+if sys.platform.startswith("linux"):
+    import ctypes
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+if os.getppid() != int(sys.argv[3]):
+    os._exit(1)
+from iraqkg.web.worker import main
+main(sys.argv[1:])
+"""
 
 
 def fingerprint(query: str) -> str:
@@ -75,8 +88,8 @@ class Worker:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
-                    "-m",
-                    "iraqkg.web.worker",
+                    "-c",
+                    BOOT,
                     str(to_child_r),
                     str(from_child_w),
                     str(os.getpid()),
