@@ -303,3 +303,17 @@ def test_names_by_source_for_another_entity(ask, sources_dir):
     assert {r["entity"] for r in rows} == {"id:mustafa-al-kadhimi"}
     khadimi = {r["source"] for r in rows if "Khadimi" in r["name"]}
     assert khadimi == _documents_writing(sources_dir, r"(?<!\w)Khadimi(?!\w)")
+
+
+def test_a_lower_case_word_inside_a_label_is_matched_as_written(tmp_path):
+    # Regression: the form key capitalises lower-case words ("Sadrist Movement"); the
+    # pattern must still match the text's "Sadrist movement", and "Sadrist Movement" too.
+    from iraqkg.authoring import Label, find_names
+
+    (tmp_path / "t.txt").write_text("Its rival, the Sadrist movement, won.\n\nThe Sadrist Movement.")
+    labels = [Label(str(ID["sadrists"]), "Sadrist movement", "prefLabel")]
+    found = find_names(labels, SourceLibrary(tmp_path), ["t.txt"])
+    assert [(o.written, o.paragraph) for o in found.occurrences] == [
+        ("Sadrist movement", 1),
+        ("Sadrist Movement", 2),
+    ]
