@@ -310,7 +310,7 @@ def test_a_lower_case_word_inside_a_label_is_matched_as_written(tmp_path):
     # pattern must still match the text's "Sadrist movement", and "Sadrist Movement" too.
     from iraqkg.authoring import Label, find_names
 
-    (tmp_path / "t.txt").write_text("Its rival, the Sadrist movement, won.\n\nThe Sadrist Movement.")
+    (tmp_path / "t.txt").write_text("The rival, the Sadrist movement.\n\nThe Sadrist Movement.")
     labels = [Label(str(ID["sadrists"]), "Sadrist movement", "prefLabel")]
     found = find_names(labels, SourceLibrary(tmp_path), ["t.txt"])
     assert [(o.written, o.paragraph) for o in found.occurrences] == [
