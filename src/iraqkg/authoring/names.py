@@ -242,38 +242,36 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
         texts[label.form].append(label.text)
     if not entities:
         return Findings(labels, [])
-    # Longest first: at one position the alternation takes the first that matches.
-    forms = sorted(entities, key=lambda f: (-len(f), f))
-    patterns = {f: _form_pattern(texts[f]) for f in forms}
+    forms = sorted(entities)
+    alone = {f: re.compile(rf"(?<!\w){_form_pattern(texts[f])}(?!\w)") for f in forms}
     # A form can only be in a paragraph that holds its longest word (any case): a substring
-    # test that keeps each paragraph's alternation to the few forms it may hold.
+    # test that keeps each paragraph's search to the few forms it may hold.
     needles = {f: max(f.lower().split(" "), key=len) for f in forms}
     occurrences, ambiguous = [], []
     written: dict[str, Counter] = defaultdict(Counter)
-    alone = {f: re.compile(rf"(?<!\w){patterns[f]}(?!\w)") for f in forms}
     for file_name in sorted(files):
         for number, paragraph in enumerate(library.paragraphs_of(file_name) or (), 1):
             folded = paragraph.translate(_FOLD)
             lowered = folded.lower()
-            candidates = [f for f in forms if needles[f] in lowered]
-            if not candidates:
-                continue
-            for f in candidates:
+            spans = []  # every match of every form, overlapping ones too
+            for f in (f for f in forms if needles[f] in lowered):
                 for match in alone[f].finditer(folded):
                     written[f][_SPACE.sub(" ", match.group())] += 1
-            finder = re.compile(
-                r"(?<!\w)(?:" + "|".join(f"({patterns[f]})" for f in candidates) + r")(?!\w)"
-            )
-            for match in finder.finditer(folded):
-                form = candidates[match.lastindex - 1]
+                    spans.append((match.start(), -match.end(), f))
+            # Leftmost first, then longest; what overlaps a kept match is inside it.
+            end = 0
+            for start, stop, form in sorted(spans):
+                if start < end:
+                    continue
+                end = -stop
                 named = tuple(sorted(entities[form]))
                 found = Occurrence(
                     form,
-                    _SPACE.sub(" ", paragraph[match.start() : match.end()]),
+                    _SPACE.sub(" ", paragraph[start:end]),
                     file_name,
                     number,
-                    match.start(),
-                    match.end(),
+                    start,
+                    end,
                     named,
                 )
                 (occurrences if len(named) == 1 else ambiguous).append(found)
