@@ -4,10 +4,10 @@
 
 The median of N runs of each stage: reading the labels from data/, finding every label in
 every paragraph (``find_names``: per paragraph, only the forms whose longest word it
-holds, each searched alone, overlaps resolved leftmost then longest), writing the statements (quote windows and checks), and
-the same search as one alternation of every form over every paragraph (how it was first
-written) for comparison. Needs ../shared/sources. One run on a shared machine is an
-indication, not a measurement.
+holds, each searched alone, overlaps resolved leftmost then longest), writing the
+statements (quote windows and checks), and the same search as one alternation of every form
+over every paragraph (how it was first written) for comparison. Needs ../shared/sources.
+One run on a shared machine is an indication, not a measurement.
 """
 
 from __future__ import annotations
