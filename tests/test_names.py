@@ -317,3 +317,25 @@ def test_a_lower_case_word_inside_a_label_is_matched_as_written(tmp_path):
         ("Sadrist movement", 1),
         ("Sadrist Movement", 2),
     ]
+
+
+def test_a_shared_form_is_told_apart_by_its_exact_case_else_skipped(tmp_path):
+    # Regression: "U.S.-led Coalition forces" (004, the coalition against IS) and "U.S.-led
+    # coalition forces" (002, those of 2003) are one form; each as written names one entity.
+    from iraqkg.authoring import Label, find_names
+
+    (tmp_path / "t.txt").write_text(
+        "Against the U.S.-led coalition forces.\n\nOf the U.S.-led Coalition forces.\n\n"
+        "U.S.-led Coalition Forces."
+    )
+    labels = [
+        Label(str(ID["coalition-2003"]), "U.S.-led coalition forces", "prefLabel"),
+        Label(str(ID["coalition-isis"]), "U.S.-led Coalition forces", "altLabel"),
+    ]
+    found = find_names(labels, SourceLibrary(tmp_path), ["t.txt"])
+    assert [(o.paragraph, o.entities) for o in found.occurrences] == [
+        (1, (str(ID["coalition-2003"]),)),
+        (2, (str(ID["coalition-isis"]),)),
+    ]
+    # written as neither label: not guessed
+    assert [(o.paragraph, len(o.entities)) for o in found.ambiguous] == [(3, 2)]

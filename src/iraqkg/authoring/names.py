@@ -8,7 +8,8 @@ of a sentence is Al-Sadr). Labels that differ only in those ways are one *form*.
 
 Where forms overlap, the leftmost, then the longest wins, so "Badr" inside "Badr
 Organization" counts for the longer name only. A form that labels two entities is not
-guessed: its occurrences are kept aside as ambiguous and reported.
+guessed: an occurrence written exactly as one entity's label only (U.S.-led Coalition forces,
+U.S.-led coalition forces) is that entity's; the others are kept aside and reported.
 
 The same findings answer the label questions of issue 12: which labels no source uses, and
 which entities' preferred label is not the spelling the sources use most (a spelling being
@@ -237,9 +238,11 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
     are skipped: the quote check reports them)."""
     entities: dict[str, set[str]] = defaultdict(set)
     texts: dict[str, list[str]] = defaultdict(list)
+    exact: dict[str, set[str]] = defaultdict(set)  # label as written -> entities
     for label in filter(is_name, labels):
         entities[label.form].add(label.entity)
         texts[label.form].append(label.text)
+        exact[_SPACE.sub(" ", fold_quotes(label.text)).strip()].add(label.entity)
     if not entities:
         return Findings(labels, [])
     forms = sorted(entities)
@@ -264,10 +267,14 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
                 if start < end:
                     continue
                 end = -stop
+                written_here = _SPACE.sub(" ", paragraph[start:end])
                 named = tuple(sorted(entities[form]))
+                if len(named) > 1:  # a form two entities share: its exact case may tell
+                    same = exact.get(fold_quotes(written_here), set()) & set(named)
+                    named = tuple(sorted(same)) if len(same) == 1 else named
                 found = Occurrence(
                     form,
-                    _SPACE.sub(" ", paragraph[start:end]),
+                    written_here,
                     file_name,
                     number,
                     start,
