@@ -339,3 +339,20 @@ def test_a_shared_form_is_told_apart_by_its_exact_case_else_skipped(tmp_path):
     ]
     # written as neither label: not guessed
     assert [(o.paragraph, len(o.entities)) for o in found.ambiguous] == [(3, 2)]
+
+
+def test_a_preferred_label_spelling_a_name_inside_it_as_no_source_does_is_reported(tmp_path):
+    from iraqkg.authoring import Label, Spelling, find_names
+
+    (tmp_path / "t.txt").write_text("They arrested Qassim Musleh.\n\nQassim Musleh walked free.")
+    person, arrest = str(ID["musleh"]), str(ID["arrest"])
+    labels = [
+        Label(person, "Qassim Musleh", "prefLabel"),
+        Label(person, "Qasim Muslih", "altLabel"),  # written nowhere
+        Label(arrest, "Arrest of Qasim Muslih", "prefLabel"),
+        Label(str(ID["release"]), "Release of Qassim Musleh", "prefLabel"),  # spelled right
+    ]
+    found = find_names(labels, SourceLibrary(tmp_path), ["t.txt"])
+    assert found.respellings() == [
+        Spelling(arrest, "Arrest of Qasim Muslih", "Arrest of Qassim Musleh", {})
+    ]

@@ -153,6 +153,41 @@ class Findings:
                 )
         return found
 
+    def respellings(self) -> list[Spelling]:
+        """Preferred labels that spell a name inside them as no source does, where the
+        sources write that name otherwise ("Arrest of Qasim Muslih" when the sources write
+        Qassim Musleh): an unused label of several words, a spelling of its entity's
+        preferred label, which the sources use."""
+        count = {form: sum(ways.values()) for form, ways in self.written.items()}
+        by_entity: dict[str, list[Label]] = defaultdict(list)
+        for label in self.labels:
+            by_entity[label.entity].append(label)
+        wrong: dict[str, str] = {}  # an unused spelling -> the used preferred one
+        for labels in by_entity.values():
+            preferred = next((la for la in labels if la.kind == "prefLabel"), None)
+            if preferred is None or not count.get(preferred.form):
+                continue
+            for la in labels:
+                if (
+                    la.kind == "altLabel"
+                    and " " in la.text.strip()
+                    and not count.get(la.form)
+                    and same_name(la.text, preferred.text)
+                ):
+                    wrong[fold_quotes(la.text)] = fold_quotes(preferred.text)
+        found = []
+        for label in self.labels:
+            text = fold_quotes(label.text)
+            if label.kind != "prefLabel" or count.get(label.form):
+                continue
+            for spelled, right in sorted(wrong.items()):
+                if spelled != text and re.search(rf"(?<!\w){re.escape(spelled)}(?!\w)", text):
+                    found.append(
+                        Spelling(label.entity, label.text, text.replace(spelled, right), {})
+                    )
+                    break
+        return sorted(found, key=lambda s: s.entity)
+
 
 def fold_quotes(text: str) -> str:
     """Straight quotes for curly ones (position for position)."""
