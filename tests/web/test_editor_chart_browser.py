@@ -139,6 +139,32 @@ def test_many_rows_are_capped_and_the_chart_says_so(page, base, repo_engine):
     page.screenshot("editor-chart-capped.png")
 
 
+def test_rows_without_a_number_are_left_out_and_counted(page, base, repo_engine):
+    query = """SELECT ?source ?date (COUNT(?st) AS ?n) WHERE {
+  ?source a ikg:SourceDocument .
+  OPTIONAL { ?source dcterms:date ?date }
+  OPTIONAL { ?st ikg:source ?source ; ikg:status ikg:Denied }
+}
+GROUP BY ?source ?date
+ORDER BY ?source"""
+    rows = repo_engine.query(query).rows
+    _run_and_chart(page, base, query)
+    # ?date is not a number: the counts are charted by source, every source a bar.
+    assert page.evaluate(f"{CHART}.data.labels") == [compact(str(r[0])) for r in rows]
+    assert page.evaluate(f"{CHART}.data.datasets[0].data") == [int(r[2]) for r in rows]
+    labels = page.evaluate(
+        "[...document.querySelectorAll('.iraqkg-chart-controls select')].map(s => s.value)"
+    )
+    assert labels == ["bar", "source", "n"]
+    # Values from one row to the next: a VALUES block with one row unbound.
+    query = 'SELECT ?x ?n { VALUES (?x ?n) { ("a" 1) ("b" UNDEF) ("c" 3) } }'
+    unbound = sum(1 for r in repo_engine.query(query).rows if r[1] is None)
+    _run_and_chart(page, base, query)
+    assert page.evaluate(f"{CHART}.data.labels") == ["a", "c"]
+    note = page.evaluate("document.querySelector('.iraqkg-chart-note').textContent")
+    assert note == f"{unbound} row without a number in ?n left out." and unbound == 1
+
+
 def _epoch_ms(value: Literal) -> int:
     """Where a date of any precision sits on the time axis: its first day, UTC."""
     text = str(value)

@@ -213,7 +213,10 @@
         notes.push(`Showing the first ${MAX_SHOWN} of ${rows.length} rows; the table has them all.`);
       }
       const skipped = bindings.length - rows.length;
-      if (skipped > 0) notes.push(`${skipped} rows without a number in ?${value} are left out.`);
+      if (skipped > 0) {
+        const rowsWord = skipped === 1 ? "row without a number in" : "rows without a number in";
+        notes.push(`${skipped} ${rowsWord} ?${value} left out.`);
+      }
       for (const note of notes) box.appendChild(element("p", "iraqkg-chart-note", note));
 
       const holder = element("div", `iraqkg-chart-canvas iraqkg-chart-${type}`);
