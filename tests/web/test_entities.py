@@ -159,17 +159,18 @@ def test_drone_attack_shows_alleged_perpetrators_and_no_reported_one(client):
         for s in perpetrators
         if s["status"] == "Alleged"
     }
-    assert ("id:popular-mobilization-forces", ("id:iraqi-government",), 1) in alleged
+    # Source 000 para 1: "the Kadhimi administration blamed on PMU factions".
+    assert ("id:pmu-factions", ("id:kadhimi-administration",), 1) in alleged
     doc = _html(client, DRONE)
     items = _groups(doc, "subject")["perpetrator"]
     assert not [i for i in items if "status-reported" in i.classes]
-    pmf = [i for i in items if "Popular Mobilization Forces" in i.find(cls="claim").text]
+    pmf = [i for i in items if "PMU factions" in i.find(cls="claim").text]
     assert "status-alleged" in pmf[0].classes
-    assert "according to Government of Iraq" in pmf[0].find(cls="according").text
+    assert "according to Kadhimi administration" in pmf[0].find(cls="according").text
 
 
 def test_a_speech_act_is_a_derived_relation_explained_by_its_allegation(client):
-    page = _get_json(client, "/id/popular-mobilization-forces")
+    page = _get_json(client, "/id/pmu-factions")
     (blamed,) = [r for r in page["relations"] if r["predicate"]["term"] == "ikg:blamedFor"]
     assert blamed["object"]["href"] == DRONE
     tree = client.get(blamed["explain"], headers={"Accept": "application/json"}).json
