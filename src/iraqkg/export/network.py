@@ -69,6 +69,7 @@ RELATIONAL = (
     "directedBy",
     "opposedTo",
     "attacked",
+    "threatens",
     "splitFrom",
     "renamedTo",
     "designatedTerroristBy",

@@ -60,6 +60,7 @@ KIND_COLOURS = {
     "cooperatesWith": "#2f6f8f",
     "negotiatedWith": "#7f7f2f",
     "pressured": "#cf5f2f",
+    "threatens": "#9b1d20",
     "accused": "#e0474c",
     "criticised": "#c04070",
     "supported": "#e89a3c",
