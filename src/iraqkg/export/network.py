@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from iraqkg.explain import short
+from iraqkg.export.lazy_networkx import nx
 from iraqkg.namespaces import (
     ASSERTED_GRAPH,
     CONTESTED_GRAPH,

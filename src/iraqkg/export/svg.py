@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
-import networkx as nx
+from iraqkg.export.lazy_networkx import nx
 
 SEED = 20211107
 FONT = 11  # px, label text
