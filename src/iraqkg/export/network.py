@@ -91,6 +91,8 @@ RELATIONAL = (
     "left",
     "withdrewFrom",
     "backedDownFrom",
+    "threatens",  # source 004: Iran threatens the Kurds
+    "mediatesBetween",  # added for source-004
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or
