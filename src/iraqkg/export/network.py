@@ -91,7 +91,6 @@ RELATIONAL = (
     "left",
     "withdrewFrom",
     "backedDownFrom",
-    "threatens",  # source 004: Iran threatens the Kurds
     "mediatesBetween",  # added for source-004
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL

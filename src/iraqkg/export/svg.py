@@ -67,7 +67,6 @@ KIND_COLOURS = {
     "left": "#7a7a7a",
     "withdrewFrom": "#8a8a5a",
     "backedDownFrom": "#9a6a6a",
-    "threatens": "#b03a2e",
     "mediatesBetween": "#3f8f5f",
 }
 OTHER_COLOUR = "#444444"
