@@ -90,6 +90,8 @@ RELATIONAL = (
     "left",
     "withdrewFrom",
     "backedDownFrom",
+    "threatens",
+    "seeksToControl",
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or

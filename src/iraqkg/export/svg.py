@@ -66,6 +66,8 @@ KIND_COLOURS = {
     "left": "#7a7a7a",
     "withdrewFrom": "#8a8a5a",
     "backedDownFrom": "#9a6a6a",
+    "threatens": "#e0603a",
+    "seeksToControl": "#8f5f9f",
 }
 OTHER_COLOUR = "#444444"
 # Node fill by the first matching type.
