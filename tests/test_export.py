@@ -101,6 +101,31 @@ def test_turtle_export_is_the_union_of_the_graphs(dataset_file, build_dataset, t
     assert len(back) == len(union) and isomorphic(back, union)
 
 
+def test_virtuoso_folder_holds_each_graph_its_graph_file_and_the_union(
+    dataset_file, build_dataset, tmp_path
+):
+    written = export_file("virtuoso", dataset_file, tmp_path / "load")
+    graphs = {}
+    for path in written:
+        if path.suffix == ".nt":
+            iri = (path.parent / f"{path.name}.graph").read_text().strip()
+            graphs[iri] = Graph().parse(path, format="nt")
+    union = Graph()
+    for quad in build_dataset.quads((None, None, None, None)):
+        union.add(quad[:3])
+    assert isomorphic(graphs.pop("https://w3id.org/iraqkg/graph/union"), union)
+    for graph_iri in NAMED_GRAPHS:
+        assert isomorphic(graphs[str(graph_iri)], build_dataset.graph(graph_iri)), graph_iri
+    script = (tmp_path / "load" / "load.isql").read_text()
+    assert f"ld_dir('{(tmp_path / 'load').resolve()}', '*.nt', NULL);" in script
+    assert all(f"SPARQL CLEAR GRAPH <{g}>;" in script for g in NAMED_GRAPHS)
+
+
+def test_virtuoso_export_to_stdout_is_a_usage_error(dataset_file):
+    result = CliRunner().invoke(main, ["export", "virtuoso", "--dataset", str(dataset_file)])
+    assert result.exit_code == 2 and "give -o DIR" in result.output
+
+
 def test_jsonld_export_uses_the_project_prefixes_as_context(dataset_file):
     out = io.BytesIO()
     export_stream("jsonld", dataset_file, out)

@@ -31,6 +31,7 @@ from .cli_inputs import (
 from .errors import EXIT_USAGE, IraqkgError
 from .explain_cli import explain_command
 from .link_cli import link_command
+from .names_cli import names_command
 from .queries import BoundQuery, load_named_queries
 from .settings import BuildSettings, EndpointSettings
 from .tables import FORMATS, render
@@ -392,6 +393,33 @@ def list_queries(queries_dir: str | None) -> None:
     type=int,
     help="Client connections served at once.",
 )
+@click.option(
+    "--remote-load",
+    type=click.Choice(["upload", "verify"]),
+    default=EndpointSettings.remote_load,
+    show_default=True,
+    help="With --engine remote: upload the dataset to a store dedicated to it, or verify a "
+    "store its owner loaded (Virtuoso's bulk loader; see `iraqkg export virtuoso`).",
+)
+@click.option(
+    "--remote-union-graph",
+    default=EndpointSettings.remote_union_graph,
+    show_default=True,
+    help="With --remote-load verify: the store's graph holding the union of the named graphs.",
+)
+@click.option(
+    "--remote-timeout-param",
+    default=EndpointSettings.remote_timeout_param,
+    show_default=True,
+    help="Query parameter telling the remote store the time limit ('' sends none).",
+)
+@click.option(
+    "--remote-timeout-unit",
+    type=click.Choice(["s", "ms"]),
+    default=EndpointSettings.remote_timeout_unit,
+    show_default=True,
+    help="Unit of that parameter: s (Fuseki) or ms (Virtuoso).",
+)
 def serve(
     ontology: str | None,
     data: str | None,
@@ -415,6 +443,10 @@ def serve(
     max_query_depth: int,
     request_read_timeout: float,
     max_connections: int,
+    remote_load: str,
+    remote_union_graph: str,
+    remote_timeout_param: str,
+    remote_timeout_unit: str,
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
     from .engines import EngineFactory, open_engine
@@ -444,6 +476,10 @@ def serve(
             max_query_depth=max_query_depth,
             request_read_timeout=request_read_timeout,
             max_connections=max_connections,
+            remote_load=remote_load,
+            remote_union_graph=remote_union_graph,
+            remote_timeout_param=remote_timeout_param or None,
+            remote_timeout_unit=remote_timeout_unit,
             **extra,
         )
     except ValueError as error:
@@ -484,6 +520,7 @@ def serve(
 
 main.add_command(explain_command)
 main.add_command(link_command)
+main.add_command(names_command)
 main.add_command(export_command)
 
 

@@ -184,16 +184,19 @@ class EntityReader:
                 relations[-1]["explain"] = (
                     self.explain_link(iri, p, o) if self.explain_link else None
                 )
+        statements = self._shape_records(records, labels)
         return {
             "iri": str(iri),
             "term": short(iri),
             "label": labels.get(iri, short(iri)),
             "alt_labels": alt,
+            "names": names_in_sources(statements, str(iri)),
+            "names_used": names_used(statements, str(iri)),
             "description": descriptions[0] if descriptions else None,
             "types": types,
             "wikidata": _wikidata(own),
             "details": details,
-            "statements": self._shape_records(records, labels),
+            "statements": statements,
             "relations": relations,
             "inferred": inferred,
             "contests": shape_contests(contests, labels, self.ref, self.explain_link),
@@ -302,6 +305,45 @@ class EntityReader:
             ),
             key=lambda g: g["type"]["label"].lower(),
         )
+
+
+def names_in_sources(statements: list[dict[str, Any]], iri: str) -> list[dict[str, Any]]:
+    """Each name the sources use for ``iri`` (its ``ikg:name`` statements), with the sources
+    that use it: [{name, sources: [{source, paragraph, quote, statement, iri}]}], the names
+    most sources use first."""
+    names: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in statements:
+        if record["predicate"].get("iri") != str(IKG.name):
+            continue
+        if record["subject"].get("iri") != iri or "value" not in record["object"]:
+            continue
+        names[record["object"]["value"]].append(
+            {key: record[key] for key in ("source", "paragraph", "quote", "statement", "iri")}
+        )
+    return [
+        {
+            "name": name,
+            "sources": sorted(uses, key=lambda u: u["source"]["term"] if u["source"] else ""),
+        }
+        for name, uses in sorted(names.items(), key=lambda item: (-len(item[1]), item[0].lower()))
+    ]
+
+
+def names_used(statements: list[dict[str, Any]], iri: str) -> list[dict[str, Any]]:
+    """For a source document: the names it uses, each with the entity and where it is first
+    written: [{name, entity, paragraph, quote, statement, iri}] in paragraph order."""
+    found = [
+        {
+            "name": r["object"]["value"],
+            "entity": r["subject"],
+            **{key: r[key] for key in ("paragraph", "quote", "statement", "iri")},
+        }
+        for r in statements
+        if r["predicate"].get("iri") == str(IKG.name)
+        and (r["source"] or {}).get("iri") == iri
+        and "value" in r["object"]
+    ]
+    return sorted(found, key=lambda u: (u["paragraph"] or 0, u["name"].lower(), u["statement"]))
 
 
 def _wikidata(own: list[dict[str, Node]]) -> list[dict[str, str]]:

@@ -82,6 +82,18 @@ class EndpointSettings:
     # engine=remote: the query parameter that tells the store its time limit, in seconds
     # (Fuseki's "timeout"; Oxigraph ignores it); None sends none.
     remote_timeout_param: str | None = "timeout"
+    # engine=remote: the unit of that parameter, "s" (Fuseki) or "ms" (Virtuoso).
+    remote_timeout_unit: str = "s"
+    # engine=remote: "upload" (iraqkg mirrors the dataset into a store dedicated to it, by
+    # the Graph Store Protocol) or "verify" (the store's owner loaded it, e.g. with
+    # Virtuoso's bulk loader from `iraqkg export virtuoso`: iraqkg only checks that every
+    # graph holds the build's triple count, and never writes to the store).
+    remote_load: str = "upload"
+    # engine=remote, remote_load=verify: the store's graph holding the union of the named
+    # graphs. Queries that name no dataset are sent it as default-graph-uri and the build's
+    # graphs as named-graph-uri, so a store holding other graphs (Virtuoso's system
+    # graphs) answers exactly as the embedded engine.
+    remote_union_graph: str = "https://w3id.org/iraqkg/graph/union"
     # Seconds before a query is stopped (1..300).
     query_timeout: float = 10.0
     # Most rows (SELECT) or triples (CONSTRUCT / DESCRIBE) in one answer (1..1_000_000); an
@@ -152,6 +164,11 @@ class EndpointSettings:
             raise ValueError(f"setting engine={self.engine!r}: use oxigraph, rdflib or remote")
         if self.engine == "remote" and not self.endpoint:
             raise ValueError("setting engine=remote needs endpoint=URL")
+        if self.remote_timeout_unit not in {"s", "ms"}:
+            unit = self.remote_timeout_unit
+            raise ValueError(f"setting remote_timeout_unit={unit!r}: use s or ms")
+        if self.remote_load not in {"upload", "verify"}:
+            raise ValueError(f"setting remote_load={self.remote_load!r}: use upload or verify")
         if self.base_url is not None and not self.base_url.startswith(("http://", "https://")):
             raise ValueError(f"setting base_url={self.base_url!r}: use an http(s) URL")
         from iraqkg.engines.services import check_routes  # the rule lives with the routing

@@ -324,7 +324,17 @@ def test_browser_gets_the_query_page(client) -> None:
     html = response.data.decode()
     assert "<textarea" in html and 'id="named-queries"' in html  # the no-script fallback too
     assert "http" not in response.headers["Content-Security-Policy"]  # nothing off-site
-    for asset in ("editor.js", "query.css", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css"):
+    scripts = [
+        "chartjs/chart.umd.min.js",  # before YASGUI: its UMD wrapper sets window.Chart
+        "yasgui/yasgui.min.js",
+        "editor-chart.js",  # registers the Chart tab before editor.js builds the editor
+        "editor.js",
+    ]
+    positions = [html.index(f'<script src="/static/{script}">') for script in scripts]
+    assert positions == sorted(positions)
+    assert "<script>" not in html  # no inline script: the policy allows none
+    assets = [*scripts, "query.css", "editor.css", "yasgui/yasgui.min.css"]
+    for asset in [*assets, "yasgui/LICENSE", "chartjs/LICENSE.md"]:
         assert client.get(f"/static/{asset}").status_code == 200
     assert client.get("/").headers["Location"].endswith("/sparql")
 

@@ -141,7 +141,7 @@ def test_drone_strike_page_names_who_was_blamed(client, repo_engine):
     )
     table = page.find("table", "answers")
     # Source 000 para 1: the administration "blamed on PMU factions".
-    assert ("/id/popular-mobilization-forces", "Popular Mobilization Forces") in table.links()
+    assert ("/id/pmu-factions", "PMU factions") in table.links()
     quotes = [q.text for q in table.find_all("q", "quote")]
     assert len(quotes) == len(rows) and all(quotes)
     assert {s.text for s in table.find_all("span", "status")} <= {"Alleged", "Denied", "Claimed"}

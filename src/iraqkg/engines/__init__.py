@@ -108,6 +108,8 @@ class EngineFactory:
     prepared: bool = field(default=False, compare=False, repr=False)
     # engine=remote: the default graph's triple count right after the upload.
     uploaded_triples: int | None = field(default=None, compare=False, repr=False)
+    # engine=remote, remote_load=verify: the dataset's named graphs, read once from files.
+    remote_graphs: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "files", tuple(Path(f) for f in self.files))
@@ -118,6 +120,7 @@ class EngineFactory:
         if self.settings.engine == "remote" and self.files:
             engine = open_engine(self.settings, self.files)
             object.__setattr__(self, "uploaded_triples", engine.counts()["default"])
+            object.__setattr__(self, "remote_graphs", tuple(getattr(engine, "graphs", tuple)()))
             engine.close()
         object.__setattr__(self, "prepared", True)
 
@@ -125,7 +128,9 @@ class EngineFactory:
         if self.settings.engine == "remote":  # uploaded once by prepare()
             from iraqkg.engines.remote_engine import RemoteEngine
 
-            return RemoteEngine(self.settings, (), expected=self.uploaded_triples)
+            return RemoteEngine(
+                self.settings, (), expected=self.uploaded_triples, graphs=self.remote_graphs
+            )
         files: Sequence[Path] = self.files
         if self.fallback is not None and not all(f.is_file() for f in files):
             files = self.fallback()

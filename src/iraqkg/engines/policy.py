@@ -63,6 +63,20 @@ def tokens(query: str) -> Iterator[re.Match[str]]:
     return _TOKEN.finditer(query)
 
 
+def names_dataset(query: str) -> bool:
+    """Whether the query has a FROM or FROM NAMED clause (the keyword, not ?from or a
+    prefixed name: the lexer reads those as other tokens)."""
+    previous = ""
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        if kind == "word" and match.group().upper() == "FROM" and previous not in ("?", "$"):
+            return True
+        previous = match.group()
+    return False
+
+
 def _first_keyword(query: str) -> str | None:
     """The first keyword after the prologue (BASE / PREFIX declarations), upper-cased."""
     skip = 0

@@ -1,11 +1,16 @@
 """A remote SPARQL 1.1 store: the dataset goes up by the Graph Store HTTP Protocol, queries
 go to its query endpoint by the SPARQL 1.1 Protocol.
 
-Loading mirrors the dataset: the remote store must be dedicated to it, since graphs it holds
-that the dataset does not are deleted. The union default graph is materialised before
-upload (the remote default graph holds every triple), so any standard store behaves like
-the embedded engines. Blank nodes shared between graphs are not shared remotely: each
-graph is a separate upload.
+With ``remote_load=upload`` loading mirrors the dataset: the remote store must be dedicated
+to it, since graphs it holds that the dataset does not are deleted. The union default graph
+is materialised before upload (the remote default graph holds every triple), so any
+standard store behaves like the embedded engines. Blank nodes shared between graphs are not
+shared remotely: each graph is a separate upload.
+
+With ``remote_load=verify`` the store's owner loaded it (Virtuoso's bulk loader, from
+``iraqkg export virtuoso``) and may keep other graphs beside ours: nothing is written, each
+of our graphs must hold the build's triple count, and a query naming no dataset is sent
+ours explicitly (the union graph as default graph, our graphs as named graphs).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from iraqkg.engines.errors import EngineUnavailable, QueryRefused, QuerySyntaxError, QueryTimeout
 from iraqkg.engines.oxigraph_engine import load_store
-from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query
+from iraqkg.engines.policy import PREDEFINED, check_graph_iris, check_query, names_dataset
 from iraqkg.engines.prologue import check_bindings, insert_values, prefix_line
 from iraqkg.engines.result import QueryResult
 from iraqkg.engines.services import route_services
@@ -80,10 +85,15 @@ class RemoteEngine:
     name = "remote"
 
     def __init__(
-        self, settings: EndpointSettings, files: Sequence[Path], expected: int | None = None
+        self,
+        settings: EndpointSettings,
+        files: Sequence[Path],
+        expected: int | None = None,
+        graphs: Sequence[str] = (),
     ) -> None:
         """``expected``: the default graph's triple count after the upload (a worker that
-        finds another number refuses to start: the store lost or changed its data)."""
+        finds another number refuses to start: the store lost or changed its data).
+        ``graphs``: with remote_load=verify and no ``files``, the dataset's named graphs."""
         if not settings.endpoint:
             raise EngineUnavailable("engine=remote needs endpoint=URL")
         self._endpoint = settings.endpoint
@@ -92,16 +102,46 @@ class RemoteEngine:
         self._routes = tuple(settings.service_rewrite)
         self._timeout = settings.query_timeout
         self._timeout_param = settings.remote_timeout_param
+        self._timeout_scale = 1000 if settings.remote_timeout_unit == "ms" else 1
         self._sentinel: str | None = None
         self._probed = 0.0
-        if files:
-            self._upload(load_store(settings, files), graph_store_url(settings))
+        self._dataset: list[tuple[str, str]] = []  # sent with queries that name no dataset
+        local = load_store(settings, files) if files else None
+        if settings.remote_load == "verify":
+            ours = [g.value for g in local.named_graphs()] if local is not None else list(graphs)
+            self._dataset = [("default-graph-uri", settings.remote_union_graph)]
+            self._dataset += [("named-graph-uri", g) for g in sorted(ours)]
+        elif local is not None:
+            self._upload(local, graph_store_url(settings))
         self._counts = self._count()
+        if settings.remote_load == "verify" and local is not None:
+            self._verify(local)
         if expected is not None and self._counts["default"] != expected:
             raise EngineUnavailable(
                 _lost(f"it holds {self._counts['default']} triples, not {expected}")
             )
         self._sentinel = self._pick_sentinel()
+
+    def _verify(self, local: ox.Store) -> None:
+        """EngineUnavailable unless every graph of ours holds the build's triple count."""
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [*local.named_graphs(), ox.DefaultGraph()]
+        wanted = {
+            getattr(g, "value", "default"): sum(
+                1 for _ in local.quads_for_pattern(None, None, None, g)
+            )
+            for g in graphs
+        }
+        wrong = [f"{g}: {self._counts.get(g, 0)} triples, the build has {n}"
+                 for g, n in sorted(wanted.items()) if self._counts.get(g, 0) != n]  # fmt: skip
+        if wrong:
+            raise EngineUnavailable(
+                "the remote store does not hold this build (remote_load=verify; reload it from "
+                "`iraqkg export virtuoso`): " + "; ".join(wrong)
+            )
+
+    def graphs(self) -> tuple[str, ...]:
+        """The dataset's named graphs as this engine sends them (remote_load=verify)."""
+        return tuple(v for k, v in self._dataset if k == "named-graph-uri")
 
     def _pick_sentinel(self) -> str | None:
         """An ASK for one triple the store holds now: asked again from time to time, a
@@ -130,6 +170,12 @@ class RemoteEngine:
     def _send(self, request: Request, timeout: float) -> tuple[bytes, str]:
         try:
             with urlopen(request, timeout=timeout) as response:
+                if response.headers.get("X-SQL-State") == "S1TAT":
+                    # Virtuoso's "anytime" answer: partial results at its time limit.
+                    raise QueryTimeout(
+                        f"remote store stopped the query at its time limit ({timeout:g} s) "
+                        "and offered partial results, which are not served"
+                    )
                 return response.read(), response.headers.get("Content-Type", "")
         except HTTPError as exc:
             text = exc.read().decode("utf-8", "replace").strip()
@@ -198,10 +244,12 @@ class RemoteEngine:
         if prologue:
             query = prologue.rstrip("\n") + "\n" + query
         params = [("query", query)]
-        if self._timeout_param:  # so the store stops too (Fuseki: seconds)
-            params.append((self._timeout_param, f"{self._timeout:g}"))
+        if self._timeout_param:  # so the store stops too (Fuseki: seconds; Virtuoso: ms)
+            params.append((self._timeout_param, f"{self._timeout * self._timeout_scale:g}"))
         params += [("default-graph-uri", uri) for uri in default_graph_uris]
         params += [("named-graph-uri", uri) for uri in named_graph_uris]
+        if self._dataset and not (default_graph_uris or named_graph_uris or names_dataset(query)):
+            params += self._dataset
         accept = {"graph": _NTRIPLES, None: f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9"}.get(
             kind, _RESULTS_JSON
         )
@@ -227,6 +275,9 @@ class RemoteEngine:
         if "boolean" in doc:
             return QueryResult.from_boolean(doc["boolean"])
         names = doc["head"].get("vars", [])
+        if kind == "ask" and names == ["__ASK_RETVAL"]:  # Virtuoso 7 answers ASK as a row
+            (row,) = doc["results"]["bindings"] or [{"__ASK_RETVAL": {"value": "0"}}]
+            return QueryResult.from_boolean(row["__ASK_RETVAL"]["value"] not in ("0", "false"))
         rows = (
             tuple(_term(b[v]) if v in b else None for v in names)
             for b in doc["results"]["bindings"]

@@ -67,6 +67,8 @@ class ExportFormat:
     write: Writer  # to one stream (for csv: the edges table)
     # Formats of several files (csv): file name -> writer, written into a folder.
     files: dict[str, Writer] | None = None
+    # Formats that are a folder whose files depend on the data (virtuoso): writes it.
+    folder: Callable[[Path, Path], list[Path]] | None = None
 
 
 def _lazy(module: str, attribute: str) -> Writer:
@@ -165,7 +167,23 @@ FORMATS: dict[str, ExportFormat] = {
         "QuickStatements V1 lines for Wikidata (Reported statements between linked entities)",
         _lazy("iraqkg.linking.quickstatements", "write"),
     ),
+    "virtuoso": ExportFormat(
+        "virtuoso",
+        "text/plain",
+        "",
+        "a folder for Virtuoso's bulk loader (a file per graph, the union, load.isql)",
+        lambda source, out: _needs_folder("virtuoso"),
+        folder=lambda dataset, target: importlib.import_module(
+            "iraqkg.export.virtuoso"
+        ).write_folder(dataset, target),
+    ),
 }
+
+
+def _needs_folder(name: str) -> None:
+    from iraqkg.errors import InputError
+
+    raise InputError(f"{name} is a folder of files: give -o DIR")
 
 
 def network_of(dataset: Path) -> Network:
@@ -184,6 +202,8 @@ def export_file(name: str, dataset: Path | ExportSource, target: Path) -> list[P
     several files (csv) ``target`` is a folder that receives each. Returns the files."""
     source = dataset if isinstance(dataset, ExportSource) else ExportSource(Path(dataset))
     fmt = FORMATS[name]
+    if fmt.folder is not None:
+        return fmt.folder(source.path, target)
     if fmt.files is None:
         _atomic(target, lambda out: fmt.write(source, out))
         return [target]

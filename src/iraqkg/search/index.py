@@ -1,7 +1,8 @@
 """The search index: every labelled entity of a dataset with its names in matchable forms.
 
 Built from triples (an rdflib Graph or Dataset, or any iterable of triples): entities are the
-``id:`` IRIs with a ``skos:prefLabel``; their ``skos:altLabel``, ``ikg:description`` and
+``id:`` IRIs with a ``skos:prefLabel``; their ``skos:altLabel``, the names the sources use
+(``ikg:name``, from the name statements, when not already a label), ``ikg:description`` and
 ``rdf:type`` (closed over ``rdfs:subClassOf`` for type filters), class labels, and the links
 between entities (for reconciliation properties). Build once per dataset: ``index_for_file``
 caches by file identity.
@@ -26,9 +27,17 @@ from iraqkg.search.normalise import acronym, fold, forms
 _UNSEARCHED = {IKG.Statement, IKG.Inference}
 # Acronyms are computed for organisations only: people and places are not known by initials.
 _ACRONYM_TYPES = {IKG.Organization, ORG.Organization}
-PREDICATES = (RDF.type, SKOS.prefLabel, SKOS.altLabel, IKG.description, RDFS.subClassOf, RDFS.label)
+PREDICATES = (
+    RDF.type,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    IKG.name,
+    IKG.description,
+    RDFS.subClassOf,
+    RDFS.label,
+)
 _DISPATCH = dict(
-    zip(PREDICATES, ("type", "pref", "alt", "description", "parent", "label"), strict=True)
+    zip(PREDICATES, ("type", "pref", "alt", "name", "description", "parent", "label"), strict=True)
 )
 _NOT_LINKS = frozenset(str(p) for p in PREDICATES)
 
@@ -54,7 +63,7 @@ class Key:
 
     entity: int
     text: str  # as written in the data
-    kind: str  # "label" | "alt" | "acronym"
+    kind: str  # "label" | "alt" | "name" (a source's, not a label) | "acronym"
     folded: str
     plain: str  # folded, articles dropped
     skeleton: str
@@ -118,6 +127,7 @@ class SearchIndex:
         """The index of every ``id:`` entity with a preferred label among ``triples``."""
         pref: dict[Node, list[Literal]] = defaultdict(list)
         alt: dict[Node, set[str]] = defaultdict(set)
+        used: dict[Node, set[str]] = defaultdict(set)  # ikg:name: what the sources write
         descriptions: dict[Node, list[Literal]] = defaultdict(list)
         types: dict[Node, set[Node]] = defaultdict(set)
         parents: dict[Node, set[Node]] = defaultdict(set)
@@ -132,6 +142,8 @@ class SearchIndex:
                     pref[s].append(o)
                 elif kind == "alt" and literal:
                     alt[s].add(str(o))
+                elif kind == "name" and literal:
+                    used[s].add(str(o))
                 elif kind == "description" and literal:
                     descriptions[s].append(o)
                 elif kind == "type":
@@ -174,6 +186,12 @@ class SearchIndex:
             )
             link_list.append(dict(links[iri]))
             names = [(label, "label")] + [(a, "alt") for a in sorted(alt[iri] - {label})]
+            # A source's name that folds to a label adds no key (Kata’ib = Kata'ib).
+            labelled = {fold(text) for text, _ in names}
+            for text in sorted(used[iri]):
+                if fold(text) not in labelled:
+                    labelled.add(fold(text))
+                    names.append((text, "name"))
             keys.extend(_key(number, text, kind) for text, kind in names)
             if closed & _ACRONYM_TYPES:
                 seen = {fold(text) for text, _ in names}

@@ -12,6 +12,7 @@ from typing import Any
 from rdflib import URIRef
 
 from iraqkg.entities import EntityReader, twin_query
+from iraqkg.namespaces import IKG
 from iraqkg.web.pages import entity_path, explain_path, run_graph, run_select
 from iraqkg.web.tasks import Reply
 
@@ -30,16 +31,18 @@ def entity_index() -> list[dict[str, Any]]:
 
 def sections(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The HTML page's statement sections: as subject and as object grouped by relation,
-    then what it says (according to it) and, for a document, what was read from it."""
+    then what it says (according to it) and, for a document, what was read from it. The name
+    statements have their own sections ("Names in the sources", "Names this document uses")."""
     label = summary["label"]
     found = []
+    records = [r for r in summary["statements"] if r["predicate"].get("iri") != str(IKG.name)]
     for role, title in (
         ("subject", f"{label}, according to the sources"),
         ("object", f"Others in relation to {label}"),
         ("according_to", f"Statements made according to {label}"),
         ("source", "Statements read from this document"),
     ):
-        chosen = [r for r in summary["statements"] if _main_role(r) == role]
+        chosen = [r for r in records if _main_role(r) == role]
         if not chosen:
             continue
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -39,6 +39,8 @@ function errorElement(error) {
 globalThis.IRAQKG_PREFIXES = config.prefixes;
 Yasgui.Yasr.defaults.errorRenderers = [async (error) => errorElement(error)];
 Yasgui.Yasr.defaults.prefixes = config.prefixes;
+// The Chart tab (static/editor-chart.js) next to the table, before the raw response.
+Yasgui.Yasr.defaults.pluginOrder = ["table", "chart", "response"];
 
 const yasgui = new Yasgui(document.getElementById("yasgui"), {
   requestConfig: {

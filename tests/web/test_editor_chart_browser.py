@@ -1,0 +1,188 @@
+"""The editor's Chart tab (static/editor-chart.js on the vendored Chart.js) in headless Chromium.
+
+A query is run in the editor, the Chart tab chosen with a real click, and what the chart
+holds (the Chart.js instance's data and the bars it laid out) compared with what the same
+query gives through the API and the library. Screenshots go to the test output
+(browser.OUTPUT); no page fetches from another host, breaks its policy or throws.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from datetime import date
+from urllib.parse import urlencode
+
+import pytest
+from browser import Chromium, chromium_binary
+from endpoint_helpers import live_server
+from rdflib import Literal
+
+from iraqkg.engines.jsonld import compact
+from iraqkg.settings import EndpointSettings
+from iraqkg.web import create_app
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(chromium_binary() is None, reason="chromium is not installed"),
+]
+
+ROWS = "document.querySelectorAll('.yasr table.dataTable tbody tr').length"
+PLUGIN = "window.iraqkgEditor.getTab().getYasr().plugins.chart"
+CHART = f"{PLUGIN}.chart"
+SHOWN = 40  # editor-chart.js MAX_SHOWN: bars drawn at most
+PER_SOURCE = """SELECT ?source (COUNT(?st) AS ?statements) WHERE {
+  ?st a ikg:Statement ; ikg:source ?source .
+}
+GROUP BY ?source
+ORDER BY ?source"""
+
+
+@pytest.fixture(scope="module")
+def base(repo_engine):
+    app = create_app(EndpointSettings(), repo_engine, {"build_id": "test"})
+    with live_server(app, EndpointSettings()) as sparql_url:
+        yield sparql_url.rsplit("/", 1)[0]
+
+
+@pytest.fixture()
+def page(tmp_path, base):
+    with Chromium(tmp_path / "profile") as chromium:
+        opened = chromium.new_page()
+        yield opened
+        assert opened.problems(base) == []
+
+
+def _api_rows(base: str, query: str) -> list[dict]:
+    """The query's bindings as the endpoint answers a SPARQL client (loopback only)."""
+    request = urllib.request.Request(
+        f"{base}/sparql",
+        data=urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)["results"]["bindings"]
+
+
+def _run_and_chart(page, base: str, query: str) -> None:
+    """Open the editor on ``query`` (a shared link runs it), then click the Chart tab."""
+    page.goto(f"{base}/sparql?{urlencode({'query': query})}")
+    page.wait_for(f"{ROWS} > 0")
+    page.click(".tabPanel.active .yasr button.select_chart")
+    page.wait_for(f"!!{CHART} || !!document.querySelector('.iraqkg-chart-message')")
+
+
+def test_chart_has_one_bar_per_source_with_the_counts_of_the_api(page, base, repo_engine):
+    library = [(compact(str(s)), int(n)) for s, n in repo_engine.query(PER_SOURCE).rows]
+    api = [(compact(b["source"]["value"]), int(b["statements"]["value"])) for b in
+           _api_rows(base, PER_SOURCE)]  # fmt: skip
+    assert api == library and len(library) >= 2
+    _run_and_chart(page, base, PER_SOURCE)
+    assert page.evaluate(f"{CHART}.config.type") == "bar"
+    labels = page.evaluate(f"{CHART}.data.labels")
+    values = page.evaluate(f"{CHART}.data.datasets[0].data")
+    assert list(zip(labels, values, strict=True)) == library
+    assert all(label.startswith("id:") for label in labels)  # shortened with our prefixes
+    # The bars laid out on the canvas: one per source, each as tall as its count.
+    heights = page.evaluate(f"{CHART}.getDatasetMeta(0).data.map(bar => bar.base - bar.y)")
+    assert len(heights) == len(library)
+    tallest = max(range(len(values)), key=values.__getitem__)
+    assert heights[tallest] == max(heights) > 0
+    for height, value in zip(heights, values, strict=True):
+        assert height == pytest.approx(heights[tallest] * value / values[tallest], rel=0.02)
+    assert page.evaluate("document.querySelector('.iraqkg-chart canvas').width") > 300
+    assert page.evaluate("document.querySelectorAll('.iraqkg-chart-note').length") == 0
+    page.screenshot("editor-chart-statements-per-source.png")
+    # The download button gives what is charted, as CSV.
+    csv = page.evaluate(f"{PLUGIN}.download('q').getData()")
+    lines = [f'"{label}",{count}' for label, count in library]
+    assert csv.splitlines() == ['"source","statements"', *lines]
+    # As a pie: one slice per source, each its own colour, with a legend.
+    page.evaluate(
+        "const field = document.querySelector('.iraqkg-chart-controls select');"
+        "field.value = 'pie'; field.dispatchEvent(new Event('change')); true"
+    )
+    page.wait_for(f"{CHART}?.config.type === 'pie'")
+    assert page.evaluate(f"{CHART}.data.datasets[0].data") == [n for _, n in library]
+    assert page.evaluate(f"{CHART}.getDatasetMeta(0).data.length") == len(library)
+    colours = page.evaluate(f"{CHART}.getDatasetMeta(0).data.map(s => s.options.backgroundColor)")
+    assert len(set(colours)) == len(library)
+    assert page.evaluate("document.querySelectorAll('.iraqkg-chart canvas').length") == 1
+    page.screenshot("editor-chart-pie.png")
+
+
+def test_chart_of_a_result_without_numbers_says_so(page, base, repo_engine):
+    query = "SELECT ?wing ?party { ?wing ikg:armedWingOf ?party }"
+    assert repo_engine.query(query).rows  # rows, none of them numbers
+    _run_and_chart(page, base, query)
+    message = page.wait_for("document.querySelector('.iraqkg-chart-message')?.textContent")
+    assert message.startswith("No column of numbers to chart")
+    assert page.evaluate(f"{CHART}") is None
+    assert page.evaluate("document.querySelectorAll('.iraqkg-chart canvas').length") == 0
+    page.screenshot("editor-chart-no-numbers.png")
+    # The table is still one click away, with every row.
+    page.click(".tabPanel.active .yasr button.select_table")
+    assert page.wait_for(ROWS) == len(repo_engine.query(query).rows)
+
+
+def test_many_rows_are_capped_and_the_chart_says_so(page, base, repo_engine):
+    query = "SELECT ?st (STRLEN(?quote) AS ?length) { ?st ikg:quote ?quote } ORDER BY ?st"
+    rows = repo_engine.query(query).rows
+    assert len(rows) > SHOWN
+    _run_and_chart(page, base, query)
+    labels = page.evaluate(f"{CHART}.data.labels")
+    assert labels == [compact(str(st)) for st, _ in rows[:SHOWN]]
+    assert all(label.startswith("st:") for label in labels)
+    assert page.evaluate(f"{CHART}.getDatasetMeta(0).data.length") == SHOWN
+    note = page.evaluate("document.querySelector('.iraqkg-chart-note').textContent")
+    assert note.startswith(f"Showing the first {SHOWN} of {len(rows)} rows")
+    page.screenshot("editor-chart-capped.png")
+
+
+def _epoch_ms(value: Literal) -> int:
+    """Where a date of any precision sits on the time axis: its first day, UTC."""
+    text = str(value)
+    year, month, day = (text.split("-") + ["1", "1"])[:3]
+    return int((date(int(year), int(month), int(day[:2])) - date(1970, 1, 1)).days * 86_400_000)
+
+
+def test_line_chart_puts_dates_on_a_time_axis_in_order(page, base, repo_engine):
+    query = "SELECT ?date (COUNT(?event) AS ?events) { ?event ikg:date ?date } GROUP BY ?date"
+    rows = repo_engine.query(query).rows
+    assert len({r[0].datatype for r in rows}) >= 2  # mixed precision: years, days...
+    assert len(rows) <= SHOWN  # all of them drawn
+    expected = sorted((_epoch_ms(d), int(n)) for d, n in rows)
+    _run_and_chart(page, base, query)
+    page.evaluate(
+        "const field = document.querySelector('.iraqkg-chart-controls select');"
+        "field.value = 'line'; field.dispatchEvent(new Event('change')); true"
+    )
+    page.wait_for(f"{CHART}?.config.type === 'line'")
+    assert page.evaluate(f"{CHART}.scales.x.type") == "linear"
+    points = page.evaluate(f"{CHART}.data.datasets[0].data.map(p => [p.x, p.y])")
+    assert sorted(tuple(p) for p in points) == expected
+    assert [p[0] for p in points] == sorted(p[0] for p in points)  # in time order
+    xs = page.evaluate(f"{CHART}.getDatasetMeta(0).data.map(p => p.x)")
+    assert xs == sorted(xs) and xs[0] < xs[-1]  # drawn left to right
+    # Decades of dates: one tick a year (or every few), on 1 January, around every point.
+    ticks = page.evaluate(f"{CHART}.scales.x.ticks.map(t => new Date(t.value).toISOString())")
+    assert len(ticks) >= 3 and all(t[4:10] == "-01-01" for t in ticks)
+    first, last = (int(t[:4]) for t in (ticks[0], ticks[-1]))
+    assert (
+        first
+        <= min(int(str(d)[:4]) for d, _ in rows)
+        < max(int(str(d)[:4]) for d, _ in rows)
+        < last
+    )
+    page.screenshot("editor-chart-line-dates.png")
+
+
+def test_chart_fits_a_phone(tmp_path, base):
+    with Chromium(tmp_path / "phone") as chromium:
+        phone = chromium.new_page(width=390, height=844)
+        _run_and_chart(phone, base, PER_SOURCE)
+        assert phone.evaluate(f"{CHART}.width") <= 390
+        fits = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        assert phone.evaluate(fits)
+        phone.screenshot("editor-chart-phone.png")
+        assert phone.problems(base) == []
