@@ -92,6 +92,7 @@ RELATIONAL = (
     "withdrewFrom",
     "backedDownFrom",
     "mediatesBetween",  # added for source-004
+    "seeksToControl",
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or

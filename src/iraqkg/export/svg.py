@@ -68,6 +68,7 @@ KIND_COLOURS = {
     "withdrewFrom": "#8a8a5a",
     "backedDownFrom": "#9a6a6a",
     "mediatesBetween": "#3f8f5f",
+    "seeksToControl": "#8f5f9f",
 }
 OTHER_COLOUR = "#444444"
 # Node fill by the first matching type.
