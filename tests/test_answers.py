@@ -314,6 +314,15 @@ def test_attacks_on_us_forces(ask):
     assert any("Ain al-Asad" in name and role == "ikg:target" for name, role, _ in rows)
     # 003 para 11: Biden ordered the strike in Syria.
     assert ("U.S. airstrike in Syria, February 2021", "ikg:orderedBy", "Joe Biden") in rows
+    # 004 para 10: the militias' "last significant attack ... killed three U.S. service
+    # members at the Tower 22 base in Jordan" (an undated event since the second reading).
+    tower = {(role, actor) for name, role, actor in rows if name == "Tower 22 attack"}
+    assert {
+        ("ikg:perpetrator", "Iran-backed Shia militias"),
+        ("ikg:location", "Tower 22"),
+        ("ikg:location", "Jordan"),
+        ("ikg:victim", "U.S. military"),
+    } <= tower
 
 
 def test_arrests_and_releases(ask):

@@ -69,6 +69,7 @@ RELATIONAL = (
     "directedBy",
     "opposedTo",
     "attacked",
+    "threatens",
     "splitFrom",
     "renamedTo",
     "designatedTerroristBy",
@@ -90,6 +91,8 @@ RELATIONAL = (
     "left",
     "withdrewFrom",
     "backedDownFrom",
+    "mediatesBetween",  # added for source-004
+    "seeksToControl",
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or
