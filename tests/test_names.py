@@ -356,3 +356,16 @@ def test_a_preferred_label_spelling_a_name_inside_it_as_no_source_does_is_report
     assert found.respellings() == [
         Spelling(arrest, "Arrest of Qasim Muslih", "Arrest of Qassim Musleh", {})
     ]
+
+
+def test_a_spelling_in_capitals_only_is_no_other_spelling(tmp_path):
+    # Regression: a byline in capitals (HAIDAR HAMDANI) proposed itself as preferred label.
+    from iraqkg.authoring import Label, find_names
+
+    (tmp_path / "t.txt").write_text("BY HAIDAR HAMDANI\n\nThe text.")
+    person = str(ID["haidar-hamdani"])
+    labels = [
+        Label(person, "Haidar Hamdani", "prefLabel"),
+        Label(person, "HAIDAR HAMDANI", "altLabel"),
+    ]
+    assert find_names(labels, SourceLibrary(tmp_path), ["t.txt"]).spellings() == []

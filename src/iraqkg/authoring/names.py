@@ -137,6 +137,9 @@ class Findings:
             mine = preferred.form
             variants = {la.form: la for la in labels if same_name(la.text, preferred.text)}
             counted = {form: sum(self.written.get(form, Counter()).values()) for form in variants}
+            for form in list(counted):  # HAIDAR HAMDANI in a byline is Haidar Hamdani
+                if form != mine and form.casefold() == mine.casefold():
+                    counted[mine] += counted.pop(form)
             best = max(counted, key=lambda form: (counted[form], form == mine, form))
             if counted[best] > counted[mine]:
                 ways = self.written[best]
