@@ -303,3 +303,69 @@ def test_names_by_source_for_another_entity(ask, sources_dir):
     assert {r["entity"] for r in rows} == {"id:mustafa-al-kadhimi"}
     khadimi = {r["source"] for r in rows if "Khadimi" in r["name"]}
     assert khadimi == _documents_writing(sources_dir, r"(?<!\w)Khadimi(?!\w)")
+
+
+def test_a_lower_case_word_inside_a_label_is_matched_as_written(tmp_path):
+    # Regression: the form key capitalises lower-case words ("Sadrist Movement"); the
+    # pattern must still match the text's "Sadrist movement", and "Sadrist Movement" too.
+    from iraqkg.authoring import Label, find_names
+
+    (tmp_path / "t.txt").write_text("The rival, the Sadrist movement.\n\nThe Sadrist Movement.")
+    labels = [Label(str(ID["sadrists"]), "Sadrist movement", "prefLabel")]
+    found = find_names(labels, SourceLibrary(tmp_path), ["t.txt"])
+    assert [(o.written, o.paragraph) for o in found.occurrences] == [
+        ("Sadrist movement", 1),
+        ("Sadrist Movement", 2),
+    ]
+
+
+def test_a_shared_form_is_told_apart_by_its_exact_case_else_skipped(tmp_path):
+    # Regression: "U.S.-led Coalition forces" (004, the coalition against IS) and "U.S.-led
+    # coalition forces" (002, those of 2003) are one form; each as written names one entity.
+    from iraqkg.authoring import Label, find_names
+
+    (tmp_path / "t.txt").write_text(
+        "Against the U.S.-led coalition forces.\n\nOf the U.S.-led Coalition forces.\n\n"
+        "U.S.-led Coalition Forces."
+    )
+    labels = [
+        Label(str(ID["coalition-2003"]), "U.S.-led coalition forces", "prefLabel"),
+        Label(str(ID["coalition-isis"]), "U.S.-led Coalition forces", "altLabel"),
+    ]
+    found = find_names(labels, SourceLibrary(tmp_path), ["t.txt"])
+    assert [(o.paragraph, o.entities) for o in found.occurrences] == [
+        (1, (str(ID["coalition-2003"]),)),
+        (2, (str(ID["coalition-isis"]),)),
+    ]
+    # written as neither label: not guessed
+    assert [(o.paragraph, len(o.entities)) for o in found.ambiguous] == [(3, 2)]
+
+
+def test_a_preferred_label_spelling_a_name_inside_it_as_no_source_does_is_reported(tmp_path):
+    from iraqkg.authoring import Label, Spelling, find_names
+
+    (tmp_path / "t.txt").write_text("They arrested Qassim Musleh.\n\nQassim Musleh walked free.")
+    person, arrest = str(ID["musleh"]), str(ID["arrest"])
+    labels = [
+        Label(person, "Qassim Musleh", "prefLabel"),
+        Label(person, "Qasim Muslih", "altLabel"),  # written nowhere
+        Label(arrest, "Arrest of Qasim Muslih", "prefLabel"),
+        Label(str(ID["release"]), "Release of Qassim Musleh", "prefLabel"),  # spelled right
+    ]
+    found = find_names(labels, SourceLibrary(tmp_path), ["t.txt"])
+    assert found.respellings() == [
+        Spelling(arrest, "Arrest of Qasim Muslih", "Arrest of Qassim Musleh", {})
+    ]
+
+
+def test_a_spelling_in_capitals_only_is_no_other_spelling(tmp_path):
+    # Regression: a byline in capitals (HAIDAR HAMDANI) proposed itself as preferred label.
+    from iraqkg.authoring import Label, find_names
+
+    (tmp_path / "t.txt").write_text("BY HAIDAR HAMDANI\n\nThe text.")
+    person = str(ID["haidar-hamdani"])
+    labels = [
+        Label(person, "Haidar Hamdani", "prefLabel"),
+        Label(person, "HAIDAR HAMDANI", "altLabel"),
+    ]
+    assert find_names(labels, SourceLibrary(tmp_path), ["t.txt"]).spellings() == []

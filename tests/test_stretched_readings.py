@@ -43,6 +43,18 @@ def _plain(text: str) -> str:
 
 # (stretched triples, corrected statement, corrected triple, words its quote must hold)
 CASES = {
+    "integration-efforts-worked-in-baghdad": (
+        [("european-union", "basedIn", "baghdad"), ("nato", "basedIn", "baghdad")],
+        "000-48-integration-efforts-agent-eu",
+        ("international-efforts-to-integrate-the-pmu", "agent", "european-union"),
+        ["worked in Baghdad"],
+    ),
+    "some-groups-supported-assad": (
+        [("iran-backed-shia-militias", "alliedWith", "bashar-al-assad")],
+        "000-23-militias-supported-assad-regime",
+        ("pmu-groups-that-supported-assad", "supported", "bashar-al-assad"),
+        ["some of these groups", "supported"],
+    ),
     "houthis-threaten-red-sea": (
         [("houthis", "basedIn", "red-sea")],
         "004-08-houthis-threaten-red-sea",

@@ -26,7 +26,7 @@ from .errors import EXIT_INVALID_DATA, EXIT_USAGE, IraqkgError
     "--report",
     is_flag=True,
     help="List the labels no source uses, the ambiguous names and the preferred labels the "
-    "sources spell otherwise.",
+    "sources spell otherwise (whole, or a name inside them).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures and report as JSON.")
 def names_command(
@@ -66,6 +66,7 @@ def names_command(
         "ambiguous": len(findings.ambiguous_forms()),
         "unused_labels": len(findings.unused()),
         "spellings": len(findings.spellings()),
+        "respellings": len(findings.respellings()),
         "current": run.current,
     }
     if as_json:
@@ -79,7 +80,8 @@ def names_command(
             + ", ".join(f"{s} {n}" for s, n in figures["per_source"].items())
             + f"); {figures['ambiguous']} ambiguous names skipped; "
             f"{figures['unused_labels']} labels no source uses; "
-            f"{figures['spellings']} preferred labels the sources spell otherwise"
+            f"{figures['spellings']} preferred labels the sources spell otherwise, "
+            f"{figures['respellings']} spelling a name inside them so"
         )
         if report:
             _print_report(_report(run))
@@ -111,6 +113,10 @@ def _report(run) -> dict:
             {"entity": s.entity, "current": s.current, "proposed": s.proposed, "uses": s.uses}
             for s in findings.spellings()
         ],
+        "respellings": [
+            {"entity": s.entity, "current": s.current, "proposed": s.proposed}
+            for s in findings.respellings()
+        ],
     }
 
 
@@ -125,3 +131,6 @@ def _print_report(report: dict) -> None:
     for item in report["spellings"]:
         uses = ", ".join(f"{label!r} {n}" for label, n in item["uses"].items())
         click.echo(f"  <{item['entity']}> {item['current']!r} -> {item['proposed']!r} ({uses})")
+    click.echo("\npreferred labels spelling a name inside them as no source does:")
+    for item in report["respellings"]:
+        click.echo(f"  <{item['entity']}> {item['current']!r} -> {item['proposed']!r}")

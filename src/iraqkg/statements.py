@@ -190,23 +190,24 @@ def _certain(statement: Node, read: dict) -> list[tuple[Node, Node, Node]]:
 
 
 def event_time(asserted: Graph, event: Node) -> list[tuple[Node, Node, Node]]:
-    """Sortable bounds of an event (from its date, else its start date) and precision."""
-    for predicate in (IKG.date, IKG.startDate):
-        dates = [periods.parse(value) for value in asserted.objects(event, predicate)]
-        dates = [d for d in dates if d is not None]
-        if dates:
-            # Several sources may date it: it happened in what all their periods allow (the
-            # narrowest); if they do not overlap, they disagree, and the widest span is kept.
-            first = [d.earliest for d in dates if d.earliest is not None]
-            last = [d.latest for d in dates if d.latest is not None]
-            lo, hi = (max(first) if first else None), (min(last) if last else None)
-            if lo is not None and hi is not None and lo > hi:
-                lo, hi = min(first), max(last)
-            finest = min(dates, key=lambda d: periods.PRECISIONS.index(d.precision))
-            began = periods.Period(lo, hi, finest.precision)
-            precision = (event, IKG.datePrecision, Literal(finest.precision))
-            return [precision, *_bounds(event, began)]
-    return []
+    """Sortable bounds of an event (from its dates and start dates) and precision."""
+    # A date ("the protests of 2019") and a start date ("began in October 2019") both bound
+    # when the event began: read together, as two sources' dates are.
+    values = [*asserted.objects(event, IKG.date), *asserted.objects(event, IKG.startDate)]
+    dates = [d for d in (periods.parse(v) for v in values) if d is not None]
+    if not dates:
+        return []
+    # Several sources may date it: it happened in what all their periods allow (the
+    # narrowest); if they do not overlap, they disagree, and the widest span is kept.
+    first = [d.earliest for d in dates if d.earliest is not None]
+    last = [d.latest for d in dates if d.latest is not None]
+    lo, hi = (max(first) if first else None), (min(last) if last else None)
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = min(first), max(last)
+    finest = min(dates, key=lambda d: periods.PRECISIONS.index(d.precision))
+    began = periods.Period(lo, hi, finest.precision)
+    precision = (event, IKG.datePrecision, Literal(finest.precision))
+    return [precision, *_bounds(event, began)]
 
 
 def undeclared_relations(authored: Graph) -> Iterator[tuple[Node, Node, Node]]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
 from browser import Chromium, chromium_binary
 from endpoint_helpers import live_server
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from iraqkg.engines.jsonld import compact
 from iraqkg.settings import EndpointSettings
@@ -31,6 +31,10 @@ ROWS = "document.querySelectorAll('.yasr table.dataTable tbody tr').length"
 PLUGIN = "window.iraqkgEditor.getTab().getYasr().plugins.chart"
 CHART = f"{PLUGIN}.chart"
 SHOWN = 40  # editor-chart.js MAX_SHOWN: bars drawn at most
+XSD_DATES = {
+    URIRef(f"http://www.w3.org/2001/XMLSchema#{name}")
+    for name in ("date", "dateTime", "gYear", "gYearMonth")
+}
 PER_SOURCE = """SELECT ?source (COUNT(?st) AS ?statements) WHERE {
   ?st a ikg:Statement ; ikg:source ?source .
 }
@@ -139,6 +143,32 @@ def test_many_rows_are_capped_and_the_chart_says_so(page, base, repo_engine):
     page.screenshot("editor-chart-capped.png")
 
 
+def test_rows_without_a_number_are_left_out_and_counted(page, base, repo_engine):
+    query = """SELECT ?source ?date (COUNT(?st) AS ?n) WHERE {
+  ?source a ikg:SourceDocument .
+  OPTIONAL { ?source dcterms:date ?date }
+  OPTIONAL { ?st ikg:source ?source ; ikg:status ikg:Denied }
+}
+GROUP BY ?source ?date
+ORDER BY ?source"""
+    rows = repo_engine.query(query).rows
+    _run_and_chart(page, base, query)
+    # ?date is not a number: the counts are charted by source, every source a bar.
+    assert page.evaluate(f"{CHART}.data.labels") == [compact(str(r[0])) for r in rows]
+    assert page.evaluate(f"{CHART}.data.datasets[0].data") == [int(r[2]) for r in rows]
+    labels = page.evaluate(
+        "[...document.querySelectorAll('.iraqkg-chart-controls select')].map(s => s.value)"
+    )
+    assert labels == ["bar", "source", "n"]
+    # Values from one row to the next: a VALUES block with one row unbound.
+    query = 'SELECT ?x ?n { VALUES (?x ?n) { ("a" 1) ("b" UNDEF) ("c" 3) } }'
+    unbound = sum(1 for r in repo_engine.query(query).rows if r[1] is None)
+    _run_and_chart(page, base, query)
+    assert page.evaluate(f"{CHART}.data.labels") == ["a", "c"]
+    note = page.evaluate("document.querySelector('.iraqkg-chart-note').textContent")
+    assert note == f"{unbound} row without a number in ?n left out." and unbound == 1
+
+
 def _epoch_ms(value: Literal) -> int:
     """Where a date of any precision sits on the time axis: its first day, UTC."""
     text = str(value)
@@ -146,12 +176,16 @@ def _epoch_ms(value: Literal) -> int:
     return int((date(int(year), int(month), int(day[:2])) - date(1970, 1, 1)).days * 86_400_000)
 
 
+def _year(ms: int) -> int:
+    return (date(1970, 1, 1) + timedelta(milliseconds=ms)).year
+
+
 def test_line_chart_puts_dates_on_a_time_axis_in_order(page, base, repo_engine):
     query = "SELECT ?date (COUNT(?event) AS ?events) { ?event ikg:date ?date } GROUP BY ?date"
-    rows = repo_engine.query(query).rows
+    every_row = repo_engine.query(query).rows
+    rows = [r for r in every_row if r[0].datatype in XSD_DATES]
     assert len({r[0].datatype for r in rows}) >= 2  # mixed precision: years, days...
-    assert len(rows) <= SHOWN  # all of them drawn
-    expected = sorted((_epoch_ms(d), int(n)) for d, n in rows)
+    everything = sorted((_epoch_ms(d), int(n)) for d, n in rows)
     _run_and_chart(page, base, query)
     page.evaluate(
         "const field = document.querySelector('.iraqkg-chart-controls select');"
@@ -159,20 +193,32 @@ def test_line_chart_puts_dates_on_a_time_axis_in_order(page, base, repo_engine):
     )
     page.wait_for(f"{CHART}?.config.type === 'line'")
     assert page.evaluate(f"{CHART}.scales.x.type") == "linear"
-    points = page.evaluate(f"{CHART}.data.datasets[0].data.map(p => [p.x, p.y])")
-    assert sorted(tuple(p) for p in points) == expected
-    assert [p[0] for p in points] == sorted(p[0] for p in points)  # in time order
+    points = [
+        tuple(p) for p in page.evaluate(f"{CHART}.data.datasets[0].data.map(p => [p.x, p.y])")
+    ]
+    # The earliest dates, in time order, as many as are drawn; none left out is earlier.
+    assert len(points) == min(SHOWN, len(rows))
+    assert [x for x, _ in points] == [x for x, _ in everything[: len(points)]]
+    left_out = list(everything)
+    for point in points:
+        left_out.remove(point)  # each drawn point is one of the library's rows
+    assert all(x >= points[-1][0] for x, _ in left_out)
     xs = page.evaluate(f"{CHART}.getDatasetMeta(0).data.map(p => p.x)")
     assert xs == sorted(xs) and xs[0] < xs[-1]  # drawn left to right
     # Decades of dates: one tick a year (or every few), on 1 January, around every point.
     ticks = page.evaluate(f"{CHART}.scales.x.ticks.map(t => new Date(t.value).toISOString())")
     assert len(ticks) >= 3 and all(t[4:10] == "-01-01" for t in ticks)
     first, last = (int(t[:4]) for t in (ticks[0], ticks[-1]))
-    assert (
-        first
-        <= min(int(str(d)[:4]) for d, _ in rows)
-        < max(int(str(d)[:4]) for d, _ in rows)
-        < last
+    years = [_year(x) for x, _ in points]
+    assert first <= min(years) < max(years) < last
+    notes = page.evaluate(
+        "[...document.querySelectorAll('.iraqkg-chart-note')].map(p => p.textContent)"
+    )
+    capped = [f"Showing the first {SHOWN} of {len(rows)} rows; the table has them all."]
+    periods = len(every_row) - len(rows)  # ikg:period values ("after 2021") have no place
+    undated = f"{periods} row{'s' if periods != 1 else ''} without a plain XSD date in ?date"
+    assert notes == (capped if len(rows) > SHOWN else []) + (
+        [f"{undated} (a period, or none) left out of the time axis."] if periods else []
     )
     page.screenshot("editor-chart-line-dates.png")
 

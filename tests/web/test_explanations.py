@@ -23,7 +23,7 @@ AMERI_LEADS_BADR = {("id:source-000", 27), ("id:source-000", 32)}
 PMF_PERPETRATOR = {
     "s": "id:drone-attack-on-kadhimi-residence",
     "p": "ikg:perpetrator",
-    "o": "id:popular-mobilization-forces",
+    "o": "id:pmu-factions",  # source 000 para 1: "blamed on PMU factions", not the whole PMU
 }
 
 

@@ -8,7 +8,8 @@ of a sentence is Al-Sadr). Labels that differ only in those ways are one *form*.
 
 Where forms overlap, the leftmost, then the longest wins, so "Badr" inside "Badr
 Organization" counts for the longer name only. A form that labels two entities is not
-guessed: its occurrences are kept aside as ambiguous and reported.
+guessed: an occurrence written exactly as one entity's label only (U.S.-led Coalition forces,
+U.S.-led coalition forces) is that entity's; the others are kept aside and reported.
 
 The same findings answer the label questions of issue 12: which labels no source uses, and
 which entities' preferred label is not the spelling the sources use most (a spelling being
@@ -136,6 +137,9 @@ class Findings:
             mine = preferred.form
             variants = {la.form: la for la in labels if same_name(la.text, preferred.text)}
             counted = {form: sum(self.written.get(form, Counter()).values()) for form in variants}
+            for form in list(counted):  # HAIDAR HAMDANI in a byline is Haidar Hamdani
+                if form != mine and form.casefold() == mine.casefold():
+                    counted[mine] += counted.pop(form)
             best = max(counted, key=lambda form: (counted[form], form == mine, form))
             if counted[best] > counted[mine]:
                 ways = self.written[best]
@@ -151,6 +155,41 @@ class Findings:
                     )
                 )
         return found
+
+    def respellings(self) -> list[Spelling]:
+        """Preferred labels that spell a name inside them as no source does, where the
+        sources write that name otherwise ("Arrest of Qasim Muslih" when the sources write
+        Qassim Musleh): an unused label of several words, a spelling of its entity's
+        preferred label, which the sources use."""
+        count = {form: sum(ways.values()) for form, ways in self.written.items()}
+        by_entity: dict[str, list[Label]] = defaultdict(list)
+        for label in self.labels:
+            by_entity[label.entity].append(label)
+        wrong: dict[str, str] = {}  # an unused spelling -> the used preferred one
+        for labels in by_entity.values():
+            preferred = next((la for la in labels if la.kind == "prefLabel"), None)
+            if preferred is None or not count.get(preferred.form):
+                continue
+            for la in labels:
+                if (
+                    la.kind == "altLabel"
+                    and " " in la.text.strip()
+                    and not count.get(la.form)
+                    and same_name(la.text, preferred.text)
+                ):
+                    wrong[fold_quotes(la.text)] = fold_quotes(preferred.text)
+        found = []
+        for label in self.labels:
+            text = fold_quotes(label.text)
+            if label.kind != "prefLabel" or count.get(label.form):
+                continue
+            for spelled, right in sorted(wrong.items()):
+                if spelled != text and re.search(rf"(?<!\w){re.escape(spelled)}(?!\w)", text):
+                    found.append(
+                        Spelling(label.entity, label.text, text.replace(spelled, right), {})
+                    )
+                    break
+        return sorted(found, key=lambda s: s.entity)
 
 
 def fold_quotes(text: str) -> str:
@@ -237,43 +276,47 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
     are skipped: the quote check reports them)."""
     entities: dict[str, set[str]] = defaultdict(set)
     texts: dict[str, list[str]] = defaultdict(list)
+    exact: dict[str, set[str]] = defaultdict(set)  # label as written -> entities
     for label in filter(is_name, labels):
         entities[label.form].add(label.entity)
         texts[label.form].append(label.text)
+        exact[_SPACE.sub(" ", fold_quotes(label.text)).strip()].add(label.entity)
     if not entities:
         return Findings(labels, [])
-    # Longest first: at one position the alternation takes the first that matches.
-    forms = sorted(entities, key=lambda f: (-len(f), f))
-    patterns = {f: _form_pattern(texts[f]) for f in forms}
+    forms = sorted(entities)
+    alone = {f: re.compile(rf"(?<!\w){_form_pattern(texts[f])}(?!\w)") for f in forms}
     # A form can only be in a paragraph that holds its longest word (any case): a substring
-    # test that keeps each paragraph's alternation to the few forms it may hold.
+    # test that keeps each paragraph's search to the few forms it may hold.
     needles = {f: max(f.lower().split(" "), key=len) for f in forms}
     occurrences, ambiguous = [], []
     written: dict[str, Counter] = defaultdict(Counter)
-    alone = {f: re.compile(rf"(?<!\w){patterns[f]}(?!\w)") for f in forms}
     for file_name in sorted(files):
         for number, paragraph in enumerate(library.paragraphs_of(file_name) or (), 1):
             folded = paragraph.translate(_FOLD)
             lowered = folded.lower()
-            candidates = [f for f in forms if needles[f] in lowered]
-            if not candidates:
-                continue
-            for f in candidates:
+            spans = []  # every match of every form, overlapping ones too
+            for f in (f for f in forms if needles[f] in lowered):
                 for match in alone[f].finditer(folded):
                     written[f][_SPACE.sub(" ", match.group())] += 1
-            finder = re.compile(
-                r"(?<!\w)(?:" + "|".join(f"({patterns[f]})" for f in candidates) + r")(?!\w)"
-            )
-            for match in finder.finditer(folded):
-                form = candidates[match.lastindex - 1]
+                    spans.append((match.start(), -match.end(), f))
+            # Leftmost first, then longest; what overlaps a kept match is inside it.
+            end = 0
+            for start, stop, form in sorted(spans):
+                if start < end:
+                    continue
+                end = -stop
+                written_here = _SPACE.sub(" ", paragraph[start:end])
                 named = tuple(sorted(entities[form]))
+                if len(named) > 1:  # a form two entities share: its exact case may tell
+                    same = exact.get(fold_quotes(written_here), set()) & set(named)
+                    named = tuple(sorted(same)) if len(same) == 1 else named
                 found = Occurrence(
                     form,
-                    _SPACE.sub(" ", paragraph[match.start() : match.end()]),
+                    written_here,
                     file_name,
                     number,
-                    match.start(),
-                    match.end(),
+                    start,
+                    end,
                     named,
                 )
                 (occurrences if len(named) == 1 else ambiguous).append(found)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import networkx as nx
-
+from iraqkg.export.lazy_networkx import nx
 from iraqkg.export.network import Network, parse_validity
 
 MAX_DEPTH = 3

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from iraqkg.explain import short
+from iraqkg.export.lazy_networkx import nx
 from iraqkg.namespaces import (
     ASSERTED_GRAPH,
     CONTESTED_GRAPH,
@@ -69,6 +69,7 @@ RELATIONAL = (
     "directedBy",
     "opposedTo",
     "attacked",
+    "threatens",
     "splitFrom",
     "renamedTo",
     "designatedTerroristBy",
@@ -90,6 +91,8 @@ RELATIONAL = (
     "left",
     "withdrewFrom",
     "backedDownFrom",
+    "mediatesBetween",  # added for source-004
+    "seeksToControl",
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
-import networkx as nx
+from iraqkg.export.lazy_networkx import nx
 
 SEED = 20211107
 FONT = 11  # px, label text
@@ -60,12 +60,15 @@ KIND_COLOURS = {
     "cooperatesWith": "#2f6f8f",
     "negotiatedWith": "#7f7f2f",
     "pressured": "#cf5f2f",
+    "threatens": "#9b1d20",
     "accused": "#e0474c",
     "criticised": "#c04070",
     "supported": "#e89a3c",
     "left": "#7a7a7a",
     "withdrewFrom": "#8a8a5a",
     "backedDownFrom": "#9a6a6a",
+    "mediatesBetween": "#3f8f5f",
+    "seeksToControl": "#8f5f9f",
 }
 OTHER_COLOUR = "#444444"
 # Node fill by the first matching type.

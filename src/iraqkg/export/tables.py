@@ -12,8 +12,7 @@ import csv
 import io
 from typing import BinaryIO
 
-import networkx as nx
-
+from iraqkg.export.lazy_networkx import nx
 from iraqkg.export.network import parse_validity
 
 NODE_COLUMNS = ("id", "label", "types", "description", "iri", "wikidata")

@@ -58,7 +58,8 @@
       return {
         name,
         numeric: cells.length > 0 && cells.every(isNumber),
-        dated: cells.length > 0 && cells.every((cell) => !Number.isNaN(time(cell))),
+        // Mostly dates (an ikg:period or two among them): a time axis, without those rows.
+        dated: cells.filter((cell) => !Number.isNaN(time(cell))).length * 2 > cells.length,
       };
     });
   }
@@ -201,7 +202,11 @@
       const labelColumn = columns.find((c) => c.name === label);
       const timeAxis = type === "line" && !!labelColumn && labelColumn.dated;
       let rows = bindings.filter((row) => isNumber(row[value]));
-      if (timeAxis) rows = [...rows].sort((a, b) => time(a[label]) - time(b[label]));
+      const numbered = rows.length;
+      if (timeAxis) {
+        rows = rows.filter((row) => !Number.isNaN(time(row[label])));
+        rows.sort((a, b) => time(a[label]) - time(b[label]));
+      }
       const kept = rows.slice(0, MAX_SHOWN);
       const labels = kept.map((row, i) => (label ? text(row[label], this.yasr.getPrefixes()) : "")
         || `row ${i + 1}`);
@@ -212,8 +217,15 @@
       if (rows.length > MAX_SHOWN) {
         notes.push(`Showing the first ${MAX_SHOWN} of ${rows.length} rows; the table has them all.`);
       }
-      const skipped = bindings.length - rows.length;
-      if (skipped > 0) notes.push(`${skipped} rows without a number in ?${value} are left out.`);
+      const plural = (n, one) => `${n} ${n === 1 ? one : one.replace("row", "rows")}`;
+      if (bindings.length > numbered) {
+        const missing = plural(bindings.length - numbered, "row without a number in");
+        notes.push(`${missing} ?${value} left out.`);
+      }
+      if (numbered > rows.length) {
+        const undated = plural(numbered - rows.length, "row without a plain XSD date in");
+        notes.push(`${undated} ?${label} (a period, or none) left out of the time axis.`);
+      }
       for (const note of notes) box.appendChild(element("p", "iraqkg-chart-note", note));
 
       const holder = element("div", `iraqkg-chart-canvas iraqkg-chart-${type}`);
