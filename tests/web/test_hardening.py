@@ -563,3 +563,35 @@ def test_cheap_queries_keep_a_latency_band_beside_pathological_ones() -> None:
     assert bad["requests"] > 0 and bad["errors"] == bad["requests"]  # all refused or timed out
     assert doc["rss_after_mb"] < doc["rss_before_mb"] + 100  # memory flat
     assert doc["workers_left"] == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"",  # closed before any answer (RemoteDisconnected)
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+        b'Content-Length: 1000\r\n\r\n{"head": {',  # cut mid-answer (IncompleteRead)
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+        b'Connection: close\r\n\r\n{"head": {',  # a body that ends early (bad JSON)
+    ],
+    ids=["closed", "incomplete", "truncated-json"],
+)
+def test_a_store_that_dies_mid_answer_is_engine_unavailable_not_a_bug(settings, reply):
+    # Regression: a connection lost while a killed store answered was a 500.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def answer_once() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(reply)
+
+        thread = threading.Thread(target=answer_once, daemon=True)
+        thread.start()
+        remote = replace(settings, engine="remote", endpoint=f"http://127.0.0.1:{port}/query")
+        with pytest.raises(EngineUnavailable):
+            RemoteEngine(remote, ())
+        thread.join(5)

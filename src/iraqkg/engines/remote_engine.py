@@ -19,6 +19,7 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
+from http.client import HTTPException
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
@@ -190,6 +191,8 @@ class RemoteEngine:
             if isinstance(exc.reason, TimeoutError):
                 raise QueryTimeout(f"remote store did not answer within {timeout:g} s") from None
             raise EngineUnavailable(f"remote store unreachable: {exc.reason}") from None
+        except (HTTPException, OSError) as exc:  # the store went away mid-answer
+            raise EngineUnavailable(f"remote store connection lost: {exc!r}") from None
 
     def _upload(self, store: ox.Store, url: str) -> None:
         """Make the remote dataset exactly ours: PUT every graph, DELETE any other graph."""
@@ -271,7 +274,10 @@ class RemoteEngine:
             return QueryResult.from_triples(triples, max_rows)  # type: ignore[arg-type]
         if not content_type.startswith((_RESULTS_JSON, "application/json")):
             raise EngineUnavailable(f"remote store answered an unexpected {content_type!r}")
-        doc = json.loads(body)
+        try:
+            doc = json.loads(body)
+        except ValueError:  # cut short: the store died while answering
+            raise EngineUnavailable("remote store sent an incomplete or malformed answer") from None
         if "boolean" in doc:
             return QueryResult.from_boolean(doc["boolean"])
         names = doc["head"].get("vars", [])
