@@ -53,3 +53,27 @@ def repo_build(tmp_path_factory: pytest.TempPathFactory):
 def built_dataset_file(repo_build) -> Path:
     """N-Quads file of the repository's build (four named graphs)."""
     return repo_build.dataset_file
+
+
+@pytest.fixture(scope="session")
+def ask(built_dataset_file):
+    """Run a named query on the repository's build (embedded Oxigraph), defaults applied;
+    rows as dicts of short strings (prefixed IRIs, literal text), unbound cells left out."""
+    from iraqkg.engines import open_engine
+    from iraqkg.queries import load_named_queries
+    from iraqkg.settings import EndpointSettings
+    from iraqkg.tables import short
+
+    queries = load_named_queries(REPO / "queries")
+    engine = open_engine(EndpointSettings(), [built_dataset_file])
+
+    def run(name: str, **params: str) -> list[dict[str, str]]:
+        bound = queries[name].bind(params)
+        result = engine.query(bound.text, bindings=bound.as_dict())
+        return [
+            {v: short(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+
+    yield run
+    engine.close()

@@ -11,7 +11,6 @@ import pytest
 from iraqkg.engines import open_engine
 from iraqkg.queries import load_named_queries
 from iraqkg.settings import EndpointSettings
-from iraqkg.tables import short
 
 from .conftest import REPO
 
@@ -23,21 +22,6 @@ def engine(built_dataset_file):
     engine = open_engine(EndpointSettings(), [built_dataset_file])
     yield engine
     engine.close()
-
-
-@pytest.fixture(scope="module")
-def ask(engine):
-    """Run a named query; rows as dicts of short strings (prefixed IRIs, literal text)."""
-
-    def run(name: str, **params: str) -> list[dict[str, str]]:
-        bound = QUERIES[name].bind(params)
-        result = engine.query(bound.text, bindings=bound.as_dict())
-        return [
-            {v: short(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-            for row in result.rows
-        ]
-
-    return run
 
 
 def _pick(rows, *keys):

@@ -8,15 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from iraqkg.engines import open_engine
 from iraqkg.quantities import AMOUNT_PATTERN, parse_amount
-from iraqkg.queries import load_named_queries
-from iraqkg.settings import EndpointSettings
-from iraqkg.tables import short
 
-from .conftest import REPO
-
-QUERIES = load_named_queries(REPO / "queries")
 D = Decimal
 
 
@@ -62,22 +55,6 @@ def test_what_is_not_an_amount_is_refused(text):
     with pytest.raises(ValueError):
         parse_amount(text)
     assert AMOUNT_PATTERN.startswith("^")
-
-
-@pytest.fixture(scope="module")
-def ask(built_dataset_file):
-    engine = open_engine(EndpointSettings(), [built_dataset_file])
-
-    def run(name: str, **params: str) -> list[dict[str, str]]:
-        bound = QUERIES[name].bind(params)
-        result = engine.query(bound.text, bindings=bound.as_dict())
-        return [
-            {v: short(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-            for row in result.rows
-        ]
-
-    yield run
-    engine.close()
 
 
 def test_figures_about_the_pmf_in_time_order(ask):

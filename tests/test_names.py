@@ -253,28 +253,6 @@ def test_every_name_in_data_names_ttl_is_in_its_quote(sources_dir):
 # The named query over the repository's build, answered from the source texts.
 
 
-@pytest.fixture(scope="module")
-def ask(built_dataset_file):
-    from iraqkg.engines import open_engine
-    from iraqkg.queries import load_named_queries
-    from iraqkg.settings import EndpointSettings
-    from iraqkg.tables import short
-
-    queries = load_named_queries(REPO / "queries")
-    engine = open_engine(EndpointSettings(), [built_dataset_file])
-
-    def run(name: str, **params: str) -> list[dict[str, str]]:
-        bound = queries[name].bind(params)
-        result = engine.query(bound.text, bindings=bound.as_dict())
-        return [
-            {v: short(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-            for row in result.rows
-        ]
-
-    yield run
-    engine.close()
-
-
 def _documents_writing(sources_dir, pattern: str) -> set[str]:
     """The source documents (id:source-NNN) whose text matches ``pattern``."""
     graph = Graph().parse(REPO / "data" / "sources.ttl", format="turtle")
