@@ -216,12 +216,14 @@ def export_file(name: str, dataset: Path | ExportSource, target: Path) -> list[P
     return written
 
 
-def _atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def _atomic(path: Path, write: Callable[[BinaryIO], None], mode: int | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
+        if mode is not None:
+            os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -11,8 +11,6 @@ Protocol, is what Virtuoso recommends for data of any size.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -30,15 +28,9 @@ def _slug(graph: str) -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)  # read by the Virtuoso server, often another user
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    from iraqkg.export import _atomic  # this module is loaded lazily by iraqkg.export
+
+    _atomic(path, lambda out: out.write(data), mode=0o644)  # read by Virtuoso, often another user
 
 
 def load_script(folder: Path, graphs: list[str], union_graph: str) -> str:
