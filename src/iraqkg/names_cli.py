@@ -36,8 +36,9 @@ def names_command(
 
     Writes one ikg:name statement per entity, name and source (the first paragraph it is
     in, a quote of at most 25 words around it) to data/names.ttl. Whole words,
-    case-sensitive (PMU, KH), straight and curly quotes alike; a name inside a longer one
-    counts for the longer only; a name two entities share is skipped and reported.
+    case-sensitive (PMU, KH), straight and curly quotes alike; a name inside a longer name
+    counts for the longer only, inside a description ("arrest of Qassim Musleh") for
+    itself too; a name two entities share is skipped and reported.
     """
     from .authoring import generate
 

@@ -7,9 +7,13 @@ a word the label writes in lower case may be capitalised in the text (al-Sadr at
 of a sentence is Al-Sadr). Labels that differ only in those ways are one *form*.
 
 Where forms overlap, the leftmost, then the longest wins, so "Badr" inside "Badr
-Organization" counts for the longer name only. A form that labels two entities is not
-guessed: an occurrence written exactly as one entity's label only (U.S.-led Coalition forces,
-U.S.-led coalition forces) is that entity's; the others are kept aside and reported.
+Organization" counts for the longer name only. A name inside another entity's longer label
+counts for its own entity too when that label describes rather than names
+(``nesting.names_itself``): "Mustafa al-Kadhimi" in "residence of Iraqi prime minister
+Mustafa al-Kadhimi" is his name, "PMF" in "PMF Commission" part of another's. A form that
+labels two entities is not guessed: an occurrence written exactly as one entity's label
+only (U.S.-led Coalition forces, U.S.-led coalition forces) is that entity's; the others
+are kept aside and reported.
 
 The same findings answer the label questions of issue 12: which labels no source uses, and
 which entities' preferred label is not the spelling the sources use most (a spelling being
@@ -27,6 +31,7 @@ from rapidfuzz import fuzz
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from iraqkg.authoring.nesting import names_itself
 from iraqkg.namespaces import IKG
 from iraqkg.provenance import SourceLibrary
 from iraqkg.search.normalise import fold, skeleton_word, words
@@ -69,6 +74,7 @@ class Occurrence:
     start: int
     end: int
     entities: tuple[str, ...]  # one entity, or several when the form is ambiguous
+    within: str = ""  # the longer label it is written inside of, as written ("" if none)
 
 
 @dataclass(frozen=True)
@@ -271,9 +277,15 @@ def source_files(graph: Graph) -> dict[str, str]:
     }
 
 
-def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) -> Findings:
+def find_names(
+    labels: list[Label],
+    library: SourceLibrary,
+    files: list[str],
+    titles: frozenset[str] = frozenset(),
+) -> Findings:
     """Every occurrence of the labels' forms in the paragraphs of ``files`` (missing files
-    are skipped: the quote check reports them)."""
+    are skipped: the quote check reports them). ``titles``: entities whose labels are
+    titles (works), names as a whole whatever their case."""
     entities: dict[str, set[str]] = defaultdict(set)
     texts: dict[str, list[str]] = defaultdict(list)
     exact: dict[str, set[str]] = defaultdict(set)  # label as written -> entities
@@ -298,26 +310,26 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
             for f in (f for f in forms if needles[f] in lowered):
                 for match in alone[f].finditer(folded):
                     written[f][_SPACE.sub(" ", match.group())] += 1
-                    spans.append((match.start(), -match.end(), f))
-            # Leftmost first, then longest; what overlaps a kept match is inside it.
-            end = 0
-            for start, stop, form in sorted(spans):
-                if start < end:
-                    continue
-                end = -stop
-                written_here = _SPACE.sub(" ", paragraph[start:end])
-                named = tuple(sorted(entities[form]))
-                if len(named) > 1:  # a form two entities share: its exact case may tell
-                    same = exact.get(fold_quotes(written_here), set()) & set(named)
-                    named = tuple(sorted(same)) if len(same) == 1 else named
+                    spans.append((match.start(), match.end(), f))
+            for (start, end, form), outer in _nested(sorted(spans, key=_leftmost_longest)):
+                named = _named(entities[form], exact, paragraph[start:end])
+                within = ""
+                if outer is not None:  # inside a longer label: does it name its own entity?
+                    around = _named(entities[outer[2]], exact, paragraph[outer[0] : outer[1]])
+                    if set(named) & set(around) or set(around) & titles:
+                        continue
+                    if not names_itself(folded, start, end, outer[0], outer[1]):
+                        continue
+                    within = _SPACE.sub(" ", paragraph[outer[0] : outer[1]])
                 found = Occurrence(
                     form,
-                    written_here,
+                    _SPACE.sub(" ", paragraph[start:end]),
                     file_name,
                     number,
                     start,
                     end,
                     named,
+                    within,
                 )
                 (occurrences if len(named) == 1 else ambiguous).append(found)
     return Findings(labels, occurrences, ambiguous, dict(written))
@@ -325,4 +337,36 @@ def find_names(labels: list[Label], library: SourceLibrary, files: list[str]) ->
 
 def findings_for(graph: Graph, library: SourceLibrary) -> Findings:
     """The findings for the entities of ``graph`` in the sources of ``library``."""
-    return find_names(read_labels(graph), library, list(source_files(graph).values()))
+    titles = frozenset(str(work) for work in graph.subjects(RDF.type, IKG.Work))
+    return find_names(read_labels(graph), library, list(source_files(graph).values()), titles)
+
+
+def _named(labelled: set[str], exact: dict[str, set[str]], written: str) -> tuple[str, ...]:
+    """The entities a form written so names: one, or several when the form is shared and
+    its exact case does not tell them apart."""
+    named = tuple(sorted(labelled))
+    if len(named) > 1:
+        same = exact.get(fold_quotes(_SPACE.sub(" ", written)), set()) & set(named)
+        named = tuple(sorted(same)) if len(same) == 1 else named
+    return named
+
+
+def _leftmost_longest(span: tuple[int, int, str]) -> tuple[int, int, str]:
+    return (span[0], -span[1], span[2])
+
+
+def _nested(spans: list, outer: tuple | None = None) -> list:
+    """(span, the span it is inside of or None) for the outermost spans, leftmost then
+    longest (what overlaps a kept span is inside it or lost), then for the spans inside
+    each of them, recursively. ``spans`` sorted by ``_leftmost_longest``."""
+    kept, end = [], -1
+    for span in spans:
+        if span[0] >= end:
+            kept.append(span)
+            end = span[1]
+    found = []
+    for span in kept:
+        found.append((span, outer))
+        inside = [s for s in spans if span[0] <= s[0] and s[1] <= span[1] and s[:2] != span[:2]]
+        found += _nested(inside, span)
+    return found
