@@ -258,3 +258,35 @@ def test_badrs_fighters(ask):
     # tens of thousands of fighters outside the ministry" (of Interior).
     assert ("some 10000", None, None, None) in found
     assert ("tens of thousands", "20000", "99999", "Ministry of Interior") in found
+
+
+def test_a_malformed_amount_in_the_data_is_refused_with_file_and_line(tmp_path, monkeypatch):
+    # Bad input loses nothing and says where: exit 1, the statement, the reason, file:line.
+    import shutil
+
+    from click.testing import CliRunner
+
+    from iraqkg.cli import main
+
+    from .conftest import MINI, REPO
+
+    shutil.copytree(REPO / "ontology", tmp_path / "ontology")
+    shutil.copytree(MINI / "data", tmp_path / "data")
+    (tmp_path / "data" / "figure.ttl").write_text(
+        "@prefix :    <https://w3id.org/iraqkg/id/> .\n"
+        "@prefix st:  <https://w3id.org/iraqkg/statement/> .\n"
+        "@prefix ikg: <https://w3id.org/iraqkg/ontology#> .\n"
+        "\n"
+        "st:000-01-guards-wounded a ikg:Statement ;\n"
+        "    ikg:subject :drone-attack-on-kadhimi-residence ; ikg:predicate ikg:wounded ;\n"
+        '    ikg:object "about several"^^ikg:amount ;\n'
+        "    ikg:status ikg:Reported ; ikg:source :source-000 ; ikg:paragraph 1 ;\n"
+        '    ikg:quote "The assassination attempt injured several security guards" .\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "000-01-guards-wounded" in result.output
+    assert "'about several': a word with no number" in result.output
+    assert "[data/figure.ttl:5]" in result.output
