@@ -173,6 +173,19 @@ def test_figures_the_amount_form_could_not_hold_before(ask):
     ]
 
 
+def test_counts_that_had_no_measure(ask):
+    # 000 para 35 (Rathmell, quoted): "giving him three key deputies"; 003 para 11:
+    # "facilities in Syria used by two militias to smuggle weapons".
+    deputies = ask("figures", entity="id:ministry-of-interior", measure="ikg:deputies")
+    assert [(r["asStated"], r["min"], r["max"], r["paragraph"]) for r in deputies] == [
+        ("three", "3", "3", "35")
+    ]
+    users = ask("figures", entity="id:militia-facilities-in-syria", measure="ikg:users")
+    assert [(r["asStated"], r["min"], r["max"], r["source"]) for r in users] == [
+        ("two", "2", "2", "id:source-003")
+    ]
+
+
 def test_a_claimed_majority_stays_a_claim(ask):
     # 002 para 29: "al-Sadr's claim of a majority within the Shia community": Claimed, so
     # it is no figure of the graph (the figures query lists Reported figures only).
