@@ -93,6 +93,7 @@ RELATIONAL = (
     "backedDownFrom",
     "mediatesBetween",  # added for source-004
     "seeksToControl",
+    "obstructed",  # added for source-004
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or
