@@ -50,10 +50,32 @@ CASES = {
         ["worked in Baghdad"],
     ),
     "some-groups-supported-assad": (
-        [("iran-backed-shia-militias", "alliedWith", "bashar-al-assad")],
+        [
+            ("iran-backed-shia-militias", "alliedWith", "bashar-al-assad"),
+            ("pmu-groups-that-supported-assad", "supported", "bashar-al-assad"),
+        ],
         "000-23-militias-supported-assad-regime",
-        ("pmu-groups-that-supported-assad", "supported", "bashar-al-assad"),
-        ["some of these groups", "supported"],
+        ("pmu-groups-that-supported-assad", "supported", "government-of-bashar-al-assad"),
+        ["some of these groups", "supported the regime of Bashar al-Assad"],
+    ),
+    "parties-sent-representatives-into-the-ministry": (
+        [
+            ("ministry-of-interior", "alignedWith", "kurdish-parties"),
+            ("ministry-of-interior", "alignedWith", "shia-factions"),
+        ],
+        "000-34-representatives-placed-agent-kurdish-parties",
+        (
+            "placement-of-party-representatives-in-the-ministry-of-interior",
+            "agent",
+            "kurdish-parties",
+        ),
+        ["sending their representatives"],
+    ),
+    "ameri-awarded-state-positions": (
+        [("hadi-al-ameri", "backedBy", "nouri-al-maliki")],
+        "000-38-ameri-appointed-by-maliki-state-positions",
+        ("hadi-al-ameri", "appointedBy", "nouri-al-maliki"),
+        ["Maliki awarded Ameri", "state positions"],
     ),
     "houthis-threaten-red-sea": (
         [("houthis", "basedIn", "red-sea")],
@@ -162,6 +184,23 @@ def test_sadr_not_an_enemy_of_iran_is_a_negated_rivalry(sources_dir):
     quote = str(AUTHORED.value(iri, IKG.quote))
     assert "not make him an enemy of Iran" in quote
     assert _plain(quote) in _paragraph(sources_dir, "source-002", 18)
+
+
+@pytest.mark.parametrize(
+    "statement_id, whole, part",
+    [
+        ("000-12-sadr-sought-exclusion-of-fatah", "fatah-alliance", "parts of Fatah"),
+        ("000-20-sadr-sought-exclusion-of-pmu-parts", "popular-mobilization-forces", "parts of"),
+    ],
+)
+def test_sadr_sought_to_exclude_parts_not_the_whole(statement_id, whole, part, published):
+    # "excluded parts of Fatah", "exclude Maliki and parts of the PMU": not opposition to all
+    assert (ID["muqtada-al-sadr"], IKG.opposedTo, ID[whole]) not in published
+    iri = next(s.iri for s in statements(AUTHORED) if str(s.iri) == STATEMENT + statement_id)
+    assert AUTHORED.value(iri, IKG.predicate) == IKG.demanded
+    assert AUTHORED.value(iri, IKG.regarding) == ID[whole]
+    assert part in str(AUTHORED.value(iri, IKG.object))
+    assert part in str(AUTHORED.value(iri, IKG.quote))
 
 
 @pytest.mark.parametrize(

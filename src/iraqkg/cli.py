@@ -314,6 +314,14 @@ def list_queries(queries_dir: str | None) -> None:
     help="Seconds before a query is stopped.",
 )
 @click.option(
+    "--http-server",
+    type=click.Choice(["waitress", "granian"]),
+    default=EndpointSettings.http_server,
+    show_default=True,
+    help="HTTP server: waitress (pure Python) or granian (Rust; several times the "
+    "throughput on repeated and short queries).",
+)
+@click.option(
     "--workers",
     default=EndpointSettings.workers,
     show_default=True,
@@ -444,6 +452,7 @@ def serve(
     engine: str,
     endpoint: str | None,
     timeout: float,
+    http_server: str,
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
@@ -485,6 +494,7 @@ def serve(
             engine=engine,
             endpoint=endpoint,
             query_timeout=timeout,
+            http_server=http_server,
             workers=workers,
             max_rows=max_rows,
             base_url=base_url,

@@ -145,13 +145,9 @@ class OxigraphEngine:
         bindings: Mapping[str, Node] | None,
     ):
         """Check, bind and route the query, then run it: pyoxigraph's own answer."""
-        check_query(
-            query,
-            self._allowlist,
-            prefixes=PREDEFINED,
-            base_iri=base_iri,
-            max_depth=self._max_depth,
-        )
+        # called exactly as run_task calls it, so that its check, just made, is a cache hit
+        check_query(query, self._allowlist, "oxigraph", PREDEFINED, base_iri,
+                    max_depth=self._max_depth)  # fmt: skip
         if bindings:
             # Not Store.query(substitutions=...): pyoxigraph 0.5 loses a substituted value
             # in BIND(?x AS ?y) and COALESCE(?x), and BOUND(?x) is false, so named queries
