@@ -10,7 +10,7 @@ import re
 
 import pytest
 from rdflib import Dataset, Literal
-from rdflib.namespace import SKOS
+from rdflib.namespace import SKOS, XSD
 
 from iraqkg.loading import load_folder
 from iraqkg.namespaces import GRAPH, ID, IKG
@@ -119,6 +119,27 @@ CASES = {
         ("muqtada-al-sadr", "opposedTo", "iran"),
         ["dispute"],
     ),
+    # 004 para 10: the militias "helped put Sudani in office"; they did not appoint him.
+    "militias-helped-put-sudani-in-office": (
+        [("mohammed-shia-al-sudani", "appointedBy", "iran-backed-shia-militias")],
+        "004-10-militias-helped-put-sudani-in-office",
+        ("iran-backed-shia-militias", "supported", "mohammed-shia-al-sudani"),
+        ["helped put Sudani in office"],
+    ),
+    # 004 para 17: CF factions "blocked" the Sunni bloc's nominee (was opposedTo).
+    "cf-blocked-sunni-bloc-nominee": (
+        [("coordination-framework", "opposedTo", "leading-sunni-bloc")],
+        "004-17-cf-obstructed-sunni-bloc-nominee",
+        ("coordination-framework", "obstructed", "leading-sunni-bloc"),
+        ["blocked", "nominated by the leading Sunni bloc"],
+    ),
+    # 004 para 22: the CF used the judiciary "to frustrate the efforts" of the Sadrists.
+    "cf-frustrated-sadrists": (
+        [("coordination-framework", "opposedTo", "sadrist-movement")],
+        "004-22-cf-obstructed-sadrists-majority-government",
+        ("coordination-framework", "obstructed", "sadrist-movement"),
+        ["frustrate the efforts", "the Sadrists"],
+    ),
 }
 
 
@@ -175,6 +196,34 @@ def test_biden_message_to_iran_is_not_a_target_of_the_strike(published):
     assert "send a message to Iran" in str(AUTHORED.value(st.iri, IKG.quote))
 
 
+def test_the_territorial_defeat_of_isis_is_dated_not_the_end_of_the_war(published):
+    # 004 para 8: "Seven years after this partnership enabled the territorial defeat of ISIS";
+    # para 13: the Coalition goes on with the "continued repression of ISIS".
+    war, defeat = ID["war-against-islamic-state"], ID["territorial-defeat-of-isis"]
+    source = ID["source-004"]
+    assert not [
+        s.iri
+        for s in statements(AUTHORED)
+        if s.subject == war
+        and s.predicate == IKG.endDate
+        and AUTHORED.value(s.iri, IKG.source) == source
+    ]
+    assert (defeat, IKG.date, Literal("2017", datatype=XSD.gYear)) in published
+    assert (defeat, IKG.partOfEvent, war) in published
+    assert (defeat, IKG.target, ID["islamic-state"]) in published
+
+
+def test_the_withdrawal_talks_are_not_ordered_after_the_halt(published):
+    # 004 para 9: Washington "meanwhile" agreed to negotiate; no passage puts the talks after
+    # the February halt (the quote once used for it speaks of the cooperation's future).
+    talks, halt = (
+        ID["us-iraq-talks-on-the-coalitions-withdrawal"],
+        ID["irgc-brokered-halt-of-militia-attacks-2024-02"],
+    )
+    assert (talks, IKG.occurredAfter, halt) not in published
+    assert not [s.iri for s in statements(AUTHORED) if (s.subject, s.object) == (talks, halt)]
+
+
 def test_sadr_not_an_enemy_of_iran_is_a_negated_rivalry(sources_dir):
     iri = next(
         s.iri for s in statements(AUTHORED) if str(s.iri).endswith("002-18-sadr-not-enemy-of-iran")
@@ -210,6 +259,10 @@ def test_sadr_sought_to_exclude_parts_not_the_whole(statement_id, whole, part, p
         ("rivalOf", "attacked"),
         ("rivalOf", "strikes"),
         ("target", "message"),
+        ("opposedTo", "blocked"),
+        ("opposedTo", "frustrate"),
+        ("appointedBy", "helped put"),
+        ("endDate", "territorial defeat"),
     ],
 )
 def test_no_quote_of_a_kind_is_read_as_another(predicate, word):

@@ -93,6 +93,7 @@ RELATIONAL = (
     "backedDownFrom",
     "mediatesBetween",  # added for source-004
     "seeksToControl",
+    "obstructed",  # added for source-004
     "defeated",  # added for source-002
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
