@@ -126,15 +126,16 @@ def peak_rss_mb(pid: int) -> dict[str, float]:
 
 
 @contextmanager
-def iraqkg_server(dataset: Path, port: int, workers: int, http_server: str) -> Iterator[dict]:
+def iraqkg_server(dataset: Path, port: int, workers: int, http_server: str,
+                  *extra: str) -> Iterator[dict]:  # fmt: skip
     command = [sys.executable, "-m", "iraqkg.cli", "serve", "--dataset", str(dataset),
                "--port", str(port), "--workers", str(workers),
-               "--http-server", http_server]  # fmt: skip
+               "--http-server", http_server, *extra]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
     try:
-        wait_up(port, "/sparql?query=ASK%7B%7D")
+        wait_up(port, "/sparql?query=ASK%7B%7D", timeout=1800)  # 1000x: loading takes a while
         info = {"url": f"http://127.0.0.1:{port}/sparql", "pid": process.pid,
                 "startup_s": round(time.monotonic() - started, 2)}  # fmt: skip
         yield info
@@ -145,15 +146,17 @@ def iraqkg_server(dataset: Path, port: int, workers: int, http_server: str) -> I
 
 
 @contextmanager
-def oxigraph_server(dataset: Path, port: int) -> Iterator[dict]:
+def oxigraph_server(dataset: Path | None, port: int) -> Iterator[dict]:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     with tempfile.TemporaryDirectory() as location:
-        subprocess.run([binary, "load", "--location", location, "--file", str(dataset)],
-                       check=True, capture_output=True)  # fmt: skip
+        if dataset is not None:
+            subprocess.run([binary, "load", "--location", location, "--file", str(dataset)],
+                           check=True, capture_output=True)  # fmt: skip
         started = time.monotonic()
+        # with no dataset: an empty writable store, for iraqkg to upload its build into
+        mode = ["serve-read-only", "--union-default-graph"] if dataset else ["serve"]
         process = subprocess.Popen(
-            [binary, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"],
+            [binary, mode[0], "--location", location, "--bind", f"127.0.0.1:{port}", *mode[1:]],
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -306,6 +309,8 @@ def main() -> None:
     parser.add_argument("--oxigraph-port", type=int, default=8127)
     parser.add_argument("--mixes", nargs="+", default=["short", "named"])
     parser.add_argument("--no-oxigraph", action="store_true")
+    parser.add_argument("--remote", action="store_true",
+                        help="also iraqkg before an Oxigraph server it uploads to")  # fmt: skip
     parser.add_argument("--http-servers", nargs="+", default=["waitress", "granian"],
                         choices=["waitress", "granian"], help="iraqkg's HTTP servers")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "http.json")
@@ -325,6 +330,16 @@ def main() -> None:
                 info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"], args,
                                        sizes)  # fmt: skip
             servers[f"iraqkg-{http_server}"] = info
+        if args.remote:  # iraqkg in front of a remote store: an Oxigraph server it uploads to
+            port_free(args.oxigraph_port + 1)
+            with oxigraph_server(None, args.oxigraph_port + 1) as store:
+                endpoint = store["url"]
+                with iraqkg_server(dataset, args.port, args.workers, "granian", "--endpoint",
+                                   endpoint) as info:  # fmt: skip
+                    info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"],
+                                           args, sizes)  # fmt: skip
+                info["memory"]["store_mb"] = peak_rss_mb(store["pid"])["server_mb"]
+            servers["iraqkg-remote-oxigraph"] = info
         if not args.no_oxigraph:
             with oxigraph_server(dataset, args.oxigraph_port) as info:
                 info["runs"] = measure(wrk, info["url"], mixes, ["uncached"], args, sizes)

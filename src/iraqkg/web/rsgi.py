@@ -68,7 +68,8 @@ class RsgiBridge:
         body = b""
         if scope.method in _BODY_METHODS:
             try:
-                body = await asyncio.wait_for(self._read_body(scope, proto), self._read_timeout)
+                async with asyncio.timeout(self._read_timeout):  # a timer, not a task
+                    body = await self._read_body(scope, proto)
             except ProtocolClosed:  # the client left while sending
                 return
             except TimeoutError:
