@@ -28,6 +28,13 @@ OTHER_VALUES: dict[str, list[dict[str, str]]] = {
         {"date": '"2000-01-01"'},  # no dated term: one row, unbound holder
         {"office": "id:speaker-of-the-council-of-representatives", "date": '"2022-06-01"'},
     ],
+    "relations-at-date": [
+        {"entity": "id:qais-al-khazali"},
+        {"relation": "ikg:memberOf"},
+        {"date": '"2020-01-15"^^xsd:date'},
+        {"entity": "id:qais-al-khazali", "date": '"2020-01-15"^^xsd:date'},
+    ],
+    "statements-by-source": [{"source": "id:source-002"}, {"source": "id:source-000"}],
 }
 CASES = [(name, {}) for name in REWRITTEN] + [
     (name, values) for name, cases in sorted(OTHER_VALUES.items()) for values in cases
