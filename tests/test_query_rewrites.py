@@ -28,6 +28,11 @@ OTHER_VALUES: dict[str, list[dict[str, str]]] = {
         {"actor": "id:kataib-hezbollah"},
         {"actor": "id:mustafa-al-kadhimi"},
     ],
+    "events-timeline": [{"from": '"2020"'}],
+    "figures": [
+        {"entity": "id:popular-mobilization-forces"},
+        {"measure": "ikg:seatsWon"},
+    ],
     "office-holders-at-date": [
         {"date": '"2020-06-01"'},  # two possible holders: "open"
         {"date": '"2000-01-01"'},  # no dated term: one row, unbound holder
