@@ -126,14 +126,16 @@ def peak_rss_mb(pid: int) -> dict[str, float]:
 
 
 @contextmanager
-def iraqkg_server(dataset: Path, port: int, workers: int) -> Iterator[dict]:
+def iraqkg_server(dataset: Path, port: int, workers: int, http_server: str,
+                  *extra: str) -> Iterator[dict]:  # fmt: skip
     command = [sys.executable, "-m", "iraqkg.cli", "serve", "--dataset", str(dataset),
-               "--port", str(port), "--workers", str(workers)]  # fmt: skip
+               "--port", str(port), "--workers", str(workers),
+               "--http-server", http_server, *extra]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
     try:
-        wait_up(port, "/sparql?query=ASK%7B%7D")
+        wait_up(port, "/sparql?query=ASK%7B%7D", timeout=1800)  # 1000x: loading takes a while
         info = {"url": f"http://127.0.0.1:{port}/sparql", "pid": process.pid,
                 "startup_s": round(time.monotonic() - started, 2)}  # fmt: skip
         yield info
@@ -144,15 +146,17 @@ def iraqkg_server(dataset: Path, port: int, workers: int) -> Iterator[dict]:
 
 
 @contextmanager
-def oxigraph_server(dataset: Path, port: int) -> Iterator[dict]:
+def oxigraph_server(dataset: Path | None, port: int) -> Iterator[dict]:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     with tempfile.TemporaryDirectory() as location:
-        subprocess.run([binary, "load", "--location", location, "--file", str(dataset)],
-                       check=True, capture_output=True)  # fmt: skip
+        if dataset is not None:
+            subprocess.run([binary, "load", "--location", location, "--file", str(dataset)],
+                           check=True, capture_output=True)  # fmt: skip
         started = time.monotonic()
+        # with no dataset: an empty writable store, for iraqkg to upload its build into
+        mode = ["serve-read-only", "--union-default-graph"] if dataset else ["serve"]
         process = subprocess.Popen(
-            [binary, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"],
+            [binary, mode[0], "--location", location, "--bind", f"127.0.0.1:{port}", *mode[1:]],
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -237,12 +241,13 @@ def ratios(servers: dict, top: int) -> dict:
         return next((r["requests_per_s"] for r in rows if r["connections"] == top), None)
 
     out = {}
-    for mix in ("short", "named"):
-        ox = rps("oxigraph-server", f"{mix}/uncached")
-        for mode in ("uncached", "cached"):
-            mine = rps("iraqkg", f"{mix}/{mode}")
-            if ox and mine:
-                out[f"{mix}/{mode}"] = round(mine / ox, 2)
+    for name in (n for n in servers if n.startswith("iraqkg")):
+        for mix in ("short", "named"):
+            ox = rps("oxigraph-server", f"{mix}/uncached")
+            for mode in ("uncached", "cached"):
+                mine = rps(name, f"{mix}/{mode}")
+                if ox and mine:
+                    out[f"{name} {mix}/{mode}"] = round(mine / ox, 2)
     return out
 
 
@@ -253,19 +258,20 @@ def markdown(doc: dict) -> str:
         "",
         f"wrk, {doc['seconds']:g} s per run (kept short: the machine is shared), "
         f"connections {', '.join(map(str, doc['connections']))}; dataset `{doc['dataset']}`; "
-        f"{doc['machine']}. Both servers measured in the same run; iraqkg with "
-        f"{doc['iraqkg_workers']} query workers. Uncached: a unique comment per request.",
+        f"{doc['machine']}. Every server measured in the same run; iraqkg with "
+        f"{doc['iraqkg_workers']} query workers, under each of its HTTP servers. Uncached: a "
+        "unique comment per request.",
         "",
         f"## Throughput ratio iraqkg / Oxigraph server at {top} connections",
         "",
-        "| mix | uncached | cached |",
-        "|---|---|---|",
+        "| iraqkg's HTTP server | mix | uncached | cached |",
+        "|---|---|---|---|",
     ]
-    for mix in ("short", "named"):
-        lines.append(
-            f"| {mix} | {doc['ratios'].get(f'{mix}/uncached', '-')} "
-            f"| {doc['ratios'].get(f'{mix}/cached', '-')} |"
-        )
+    for name in (n for n in doc["servers"] if n.startswith("iraqkg")):
+        for mix in ("short", "named"):
+            got = doc["ratios"]
+            uncached, cached = (got.get(f"{name} {mix}/{m}", "-") for m in ("uncached", "cached"))
+            lines.append(f"| {name.removeprefix('iraqkg-')} | {mix} | {uncached} | {cached} |")
     lines += ["", "## Runs", "", "| server | mix/mode | conns | req/s | p50 ms | p99 ms | errors |"]
     lines.append("|---|---|---|---|---|---|---|")
     for name, server in doc["servers"].items():
@@ -303,6 +309,10 @@ def main() -> None:
     parser.add_argument("--oxigraph-port", type=int, default=8127)
     parser.add_argument("--mixes", nargs="+", default=["short", "named"])
     parser.add_argument("--no-oxigraph", action="store_true")
+    parser.add_argument("--remote", action="store_true",
+                        help="also iraqkg before an Oxigraph server it uploads to")  # fmt: skip
+    parser.add_argument("--http-servers", nargs="+", default=["waitress", "granian"],
+                        choices=["waitress", "granian"], help="iraqkg's HTTP servers")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "http.json")
     args = parser.parse_args()
     dataset = (args.dataset or current_dataset()).resolve()
@@ -315,9 +325,21 @@ def main() -> None:
         port_free(args.port)
         if not args.no_oxigraph:
             port_free(args.oxigraph_port)
-        with iraqkg_server(dataset, args.port, args.workers) as info:
-            info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"], args, sizes)
-        servers["iraqkg"] = info
+        for http_server in args.http_servers:
+            with iraqkg_server(dataset, args.port, args.workers, http_server) as info:
+                info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"], args,
+                                       sizes)  # fmt: skip
+            servers[f"iraqkg-{http_server}"] = info
+        if args.remote:  # iraqkg in front of a remote store: an Oxigraph server it uploads to
+            port_free(args.oxigraph_port + 1)
+            with oxigraph_server(None, args.oxigraph_port + 1) as store:
+                endpoint = store["url"]
+                with iraqkg_server(dataset, args.port, args.workers, "granian", "--endpoint",
+                                   endpoint) as info:  # fmt: skip
+                    info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"],
+                                           args, sizes)  # fmt: skip
+                info["memory"]["store_mb"] = peak_rss_mb(store["pid"])["server_mb"]
+            servers["iraqkg-remote-oxigraph"] = info
         if not args.no_oxigraph:
             with oxigraph_server(dataset, args.oxigraph_port) as info:
                 info["runs"] = measure(wrk, info["url"], mixes, ["uncached"], args, sizes)

@@ -117,3 +117,49 @@ def test_every_paragraph_of_the_source_is_audited(table: Path, authored: Graph, 
     missing = sorted(set(range(1, count + 1)) - seen)
     assert not missing, f"{table.name}: paragraphs with no row: {missing}"
     assert max(seen) <= count, f"{table.name}: rows past the last paragraph {count}"
+
+
+# The independent re-check (a second reader, paragraph by paragraph): recheck-NNN.tsv,
+# one row per paragraph: paragraph, verdict, the ids written or corrected, a note.
+VERDICTS = {"ok", "added", "fixed", "added+fixed"}
+RECHECKS = sorted(AUDIT.glob("recheck-*.tsv"))
+
+
+def _recheck_rows(path: Path) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, cells in enumerate(csv.reader(handle, delimiter="\t"), 1):
+            if not cells or cells[0] in ("paragraph", "") or cells[0].startswith("#"):
+                continue
+            cells += [""] * (4 - len(cells))
+            ids = tuple(i for i in cells[2].split() if i != "-")
+            rows.append((number, int(cells[0]), cells[1].strip(), ids))
+    return rows
+
+
+@pytest.mark.parametrize("table", RECHECKS, ids=lambda t: t.name)
+def test_recheck_verdicts_are_well_formed_and_their_ids_exist(table: Path, authored: Graph):
+    for line, paragraph, verdict, ids in _recheck_rows(table):
+        where = f"{table.name}:{line} (paragraph {paragraph})"
+        assert verdict in VERDICTS, f"{where}: verdict {verdict!r}"
+        # ok lists nothing; added lists what was written; a fix may be a removal (no ids)
+        if verdict == "ok":
+            assert not ids, f"{where}: ok with ids {ids}"
+        elif verdict.startswith("added"):
+            assert ids, f"{where}: {verdict} without the ids written"
+        for token in ids:
+            node = _iri(token)
+            kind = IKG.Statement if token.startswith("st:") else None
+            if kind is not None:
+                assert (node, RDF.type, kind) in authored, f"{where}: {token} is not in data/"
+            else:
+                assert authored.value(node, SKOS.prefLabel) is not None, f"{where}: {token}"
+
+
+@pytest.mark.parametrize("table", RECHECKS, ids=lambda t: t.name)
+def test_recheck_covers_every_paragraph_once(table: Path, authored: Graph, sources_dir):
+    source = URIRef(ID + "source-" + table.name.removeprefix("recheck-").removesuffix(".tsv"))
+    file_name = str(authored.value(source, IKG.fileName))
+    count = len(paragraphs((sources_dir / file_name).read_text(encoding="utf-8")))
+    seen = [paragraph for _, paragraph, _, _ in _recheck_rows(table)]
+    assert sorted(seen) == list(range(1, count + 1)), f"{table.name}: not one row per paragraph"

@@ -169,3 +169,14 @@ def test_serve_without_any_good_build_fails_with_the_build_error(mini):
     result = _run("serve", *_mini_args(mini), "--get", "/healthz")
     assert result.exit_code == 2
     assert "statements.ttl:" in result.stderr
+
+
+def test_serve_offers_the_dump_of_a_dataset_named_by_a_relative_path(mini, monkeypatch):
+    # regression: /dataset.nq was a 500 when --dataset was relative (Flask resolved it
+    # against the package folder)
+    built = _run("build", *_folders(mini), "--out", str(mini.out))
+    dump = mini.out / built.output.split()[1] / "dataset.nq"
+    monkeypatch.chdir(dump.parent)
+    result = _run("serve", "--dataset", "dataset.nq", "--get", "/dataset.nq")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == dump.read_bytes()

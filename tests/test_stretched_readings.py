@@ -10,7 +10,7 @@ import re
 
 import pytest
 from rdflib import Dataset, Literal
-from rdflib.namespace import SKOS
+from rdflib.namespace import SKOS, XSD
 
 from iraqkg.loading import load_folder
 from iraqkg.namespaces import GRAPH, ID, IKG
@@ -50,10 +50,32 @@ CASES = {
         ["worked in Baghdad"],
     ),
     "some-groups-supported-assad": (
-        [("iran-backed-shia-militias", "alliedWith", "bashar-al-assad")],
+        [
+            ("iran-backed-shia-militias", "alliedWith", "bashar-al-assad"),
+            ("pmu-groups-that-supported-assad", "supported", "bashar-al-assad"),
+        ],
         "000-23-militias-supported-assad-regime",
-        ("pmu-groups-that-supported-assad", "supported", "bashar-al-assad"),
-        ["some of these groups", "supported"],
+        ("pmu-groups-that-supported-assad", "supported", "government-of-bashar-al-assad"),
+        ["some of these groups", "supported the regime of Bashar al-Assad"],
+    ),
+    "parties-sent-representatives-into-the-ministry": (
+        [
+            ("ministry-of-interior", "alignedWith", "kurdish-parties"),
+            ("ministry-of-interior", "alignedWith", "shia-factions"),
+        ],
+        "000-34-representatives-placed-agent-kurdish-parties",
+        (
+            "placement-of-party-representatives-in-the-ministry-of-interior",
+            "agent",
+            "kurdish-parties",
+        ),
+        ["sending their representatives"],
+    ),
+    "ameri-awarded-state-positions": (
+        [("hadi-al-ameri", "backedBy", "nouri-al-maliki")],
+        "000-38-ameri-appointed-by-maliki-state-positions",
+        ("hadi-al-ameri", "appointedBy", "nouri-al-maliki"),
+        ["Maliki awarded Ameri", "state positions"],
     ),
     "houthis-threaten-red-sea": (
         [("houthis", "basedIn", "red-sea")],
@@ -96,6 +118,27 @@ CASES = {
         "002-18-sadr-dispute-with-iran",
         ("muqtada-al-sadr", "opposedTo", "iran"),
         ["dispute"],
+    ),
+    # 004 para 10: the militias "helped put Sudani in office"; they did not appoint him.
+    "militias-helped-put-sudani-in-office": (
+        [("mohammed-shia-al-sudani", "appointedBy", "iran-backed-shia-militias")],
+        "004-10-militias-helped-put-sudani-in-office",
+        ("iran-backed-shia-militias", "supported", "mohammed-shia-al-sudani"),
+        ["helped put Sudani in office"],
+    ),
+    # 004 para 17: CF factions "blocked" the Sunni bloc's nominee (was opposedTo).
+    "cf-blocked-sunni-bloc-nominee": (
+        [("coordination-framework", "opposedTo", "leading-sunni-bloc")],
+        "004-17-cf-obstructed-sunni-bloc-nominee",
+        ("coordination-framework", "obstructed", "leading-sunni-bloc"),
+        ["blocked", "nominated by the leading Sunni bloc"],
+    ),
+    # 004 para 22: the CF used the judiciary "to frustrate the efforts" of the Sadrists.
+    "cf-frustrated-sadrists": (
+        [("coordination-framework", "opposedTo", "sadrist-movement")],
+        "004-22-cf-obstructed-sadrists-majority-government",
+        ("coordination-framework", "obstructed", "sadrist-movement"),
+        ["frustrate the efforts", "the Sadrists"],
     ),
 }
 
@@ -153,6 +196,34 @@ def test_biden_message_to_iran_is_not_a_target_of_the_strike(published):
     assert "send a message to Iran" in str(AUTHORED.value(st.iri, IKG.quote))
 
 
+def test_the_territorial_defeat_of_isis_is_dated_not_the_end_of_the_war(published):
+    # 004 para 8: "Seven years after this partnership enabled the territorial defeat of ISIS";
+    # para 13: the Coalition goes on with the "continued repression of ISIS".
+    war, defeat = ID["war-against-islamic-state"], ID["territorial-defeat-of-isis"]
+    source = ID["source-004"]
+    assert not [
+        s.iri
+        for s in statements(AUTHORED)
+        if s.subject == war
+        and s.predicate == IKG.endDate
+        and AUTHORED.value(s.iri, IKG.source) == source
+    ]
+    assert (defeat, IKG.date, Literal("2017", datatype=XSD.gYear)) in published
+    assert (defeat, IKG.partOfEvent, war) in published
+    assert (defeat, IKG.target, ID["islamic-state"]) in published
+
+
+def test_the_withdrawal_talks_are_not_ordered_after_the_halt(published):
+    # 004 para 9: Washington "meanwhile" agreed to negotiate; no passage puts the talks after
+    # the February halt (the quote once used for it speaks of the cooperation's future).
+    talks, halt = (
+        ID["us-iraq-talks-on-the-coalitions-withdrawal"],
+        ID["irgc-brokered-halt-of-militia-attacks-2024-02"],
+    )
+    assert (talks, IKG.occurredAfter, halt) not in published
+    assert not [s.iri for s in statements(AUTHORED) if (s.subject, s.object) == (talks, halt)]
+
+
 def test_sadr_not_an_enemy_of_iran_is_a_negated_rivalry(sources_dir):
     iri = next(
         s.iri for s in statements(AUTHORED) if str(s.iri).endswith("002-18-sadr-not-enemy-of-iran")
@@ -165,12 +236,33 @@ def test_sadr_not_an_enemy_of_iran_is_a_negated_rivalry(sources_dir):
 
 
 @pytest.mark.parametrize(
+    "statement_id, whole, part",
+    [
+        ("000-12-sadr-sought-exclusion-of-fatah", "fatah-alliance", "parts of Fatah"),
+        ("000-20-sadr-sought-exclusion-of-pmu-parts", "popular-mobilization-forces", "parts of"),
+    ],
+)
+def test_sadr_sought_to_exclude_parts_not_the_whole(statement_id, whole, part, published):
+    # "excluded parts of Fatah", "exclude Maliki and parts of the PMU": not opposition to all
+    assert (ID["muqtada-al-sadr"], IKG.opposedTo, ID[whole]) not in published
+    iri = next(s.iri for s in statements(AUTHORED) if str(s.iri) == STATEMENT + statement_id)
+    assert AUTHORED.value(iri, IKG.predicate) == IKG.demanded
+    assert AUTHORED.value(iri, IKG.regarding) == ID[whole]
+    assert part in str(AUTHORED.value(iri, IKG.object))
+    assert part in str(AUTHORED.value(iri, IKG.quote))
+
+
+@pytest.mark.parametrize(
     "predicate, word",
     [
         ("basedIn", "threaten"),
         ("rivalOf", "attacked"),
         ("rivalOf", "strikes"),
         ("target", "message"),
+        ("opposedTo", "blocked"),
+        ("opposedTo", "frustrate"),
+        ("appointedBy", "helped put"),
+        ("endDate", "territorial defeat"),
     ],
 )
 def test_no_quote_of_a_kind_is_read_as_another(predicate, word):

@@ -314,6 +314,22 @@ def list_queries(queries_dir: str | None) -> None:
     help="Seconds before a query is stopped.",
 )
 @click.option(
+    "--store",
+    type=click.Choice(["memory", "disk"]),
+    default=EndpointSettings.store,
+    show_default=True,
+    help="Embedded engine's store: memory (each worker loads the dataset) or disk (written "
+    "once beside the dataset, opened read-only by every worker: for large builds).",
+)
+@click.option(
+    "--http-server",
+    type=click.Choice(["waitress", "granian"]),
+    default=EndpointSettings.http_server,
+    show_default=True,
+    help="HTTP server: waitress (pure Python) or granian (Rust; several times the "
+    "throughput on repeated and short queries).",
+)
+@click.option(
     "--workers",
     default=EndpointSettings.workers,
     show_default=True,
@@ -444,6 +460,8 @@ def serve(
     engine: str,
     endpoint: str | None,
     timeout: float,
+    store: str,
+    http_server: str,
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
@@ -485,6 +503,8 @@ def serve(
             engine=engine,
             endpoint=endpoint,
             query_timeout=timeout,
+            http_server=http_server,
+            store=store,
             workers=workers,
             max_rows=max_rows,
             base_url=base_url,

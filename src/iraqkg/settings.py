@@ -94,6 +94,10 @@ class EndpointSettings:
     # graphs as named-graph-uri, so a store holding other graphs (Virtuoso's system
     # graphs) answers exactly as the embedded engine.
     remote_union_graph: str = "https://w3id.org/iraqkg/graph/union"
+    # engine=oxigraph: "memory" (each query worker loads the dataset into memory) or "disk"
+    # (one on-disk store beside the dataset, written once, opened read-only by every
+    # worker: start-up in milliseconds and one copy in the page cache; for large builds).
+    store: str = "memory"
     # Seconds before a query is stopped (1..300).
     query_timeout: float = 10.0
     # Most rows (SELECT) or triples (CONSTRUCT / DESCRIBE) in one answer (1..1_000_000); an
@@ -105,7 +109,10 @@ class EndpointSettings:
     workers: int = 2
     # Seconds a request may wait for a free query worker before 503 busy (1..300).
     queue_timeout: float = 30.0
-    # WSGI server threads (1..64).
+    # The HTTP server: "waitress" (pure Python) or "granian" (Rust HTTP, answers repeated
+    # queries without a thread; see src/iraqkg/web/rsgi.py).
+    http_server: str = "waitress"
+    # Request threads (1..64): waitress's, or those granian hands requests to.
     threads: int = 8
     # Bytes of answers kept for repeated queries (0..1 GiB; 0 turns the cache off).
     cache_bytes: int = 64 * 1024 * 1024
@@ -173,6 +180,10 @@ class EndpointSettings:
             raise ValueError(f"setting engine={self.engine!r}: use oxigraph, rdflib or remote")
         if self.engine == "remote" and not self.endpoint:
             raise ValueError("setting engine=remote needs endpoint=URL")
+        if self.store not in {"memory", "disk"}:
+            raise ValueError(f"setting store={self.store!r}: use memory or disk")
+        if self.http_server not in {"waitress", "granian"}:
+            raise ValueError(f"setting http_server={self.http_server!r}: use waitress or granian")
         if self.remote_timeout_unit not in {"s", "ms"}:
             unit = self.remote_timeout_unit
             raise ValueError(f"setting remote_timeout_unit={unit!r}: use s or ms")

@@ -5,6 +5,7 @@ Nothing here reaches the internet: every server binds to 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -23,7 +24,8 @@ from flask import Flask
 from iraqkg.engines import EngineFactory
 from iraqkg.settings import EndpointSettings
 from iraqkg.web import create_app
-from iraqkg.web.server import make_server
+from iraqkg.web.server import granian_server, make_server
+from iraqkg.web.state import EXTENSION
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini.trig"
@@ -52,7 +54,12 @@ def wait_until_up(url: str, timeout: float = 20.0) -> None:
 
 @contextmanager
 def live_server(app: Flask, settings: EndpointSettings) -> Iterator[str]:
-    """Serve ``app`` with waitress on a free loopback port; yield the /sparql URL."""
+    """Serve ``app`` on a free loopback port with the settings' HTTP server (waitress, or
+    granian's embedded server on its own loop); yield the /sparql URL."""
+    if settings.http_server == "granian":
+        with _granian_live(app, settings) as url:
+            yield url
+        return
     server = make_server(app, replace(settings, host="127.0.0.1", port=0))
     stopping = threading.Event()
 
@@ -71,6 +78,24 @@ def live_server(app: Flask, settings: EndpointSettings) -> Iterator[str]:
         stopping.set()
         server.close()
         thread.join(5)
+
+
+@contextmanager
+def _granian_live(app: Flask, settings: EndpointSettings) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    app.extensions[EXTENSION].endpoint_url = url  # as make_server does for port 0
+    server = granian_server(app, replace(settings, host="127.0.0.1", port=port))
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),),
+                              daemon=True)  # fmt: skip
+    thread.start()
+    try:
+        wait_until_up(url + "?query=ASK%7B%7D")
+        yield url
+    finally:
+        loop.call_soon_threadsafe(server.stop)
+        thread.join(10)
 
 
 def oxigraph_binary() -> str | None:

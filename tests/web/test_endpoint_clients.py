@@ -42,9 +42,9 @@ EXPECTED_LABELS = {
 KH = URIRef("https://w3id.org/iraqkg/id/kataib-hezbollah")
 
 
-@pytest.fixture(scope="module")
-def endpoint(settings):
-    one = replace(settings, workers=1)
+@pytest.fixture(scope="module", params=["waitress", "granian"])
+def endpoint(settings, request):
+    one = replace(settings, workers=1, http_server=request.param)
     app = make_pool_app(one, [MINI], {"build_id": "clients"})
     try:
         with live_server(app, one) as url:

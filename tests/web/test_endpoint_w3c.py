@@ -113,8 +113,8 @@ def load_protocol_tests() -> list[ProtocolTest]:
 PROTOCOL_TESTS = load_protocol_tests() if PROTOCOL.exists() else []
 
 
-@pytest.fixture(scope="module")
-def w3c_endpoint(settings, tmp_path_factory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=["waitress", "granian"])
+def w3c_endpoint(settings, tmp_path_factory, request) -> Iterator[str]:
     """The endpoint holding every graph the protocol manifest names, in worker processes."""
     if not PROTOCOL.exists():
         pytest.skip(f"W3C test suite not found at {W3C}")
@@ -125,7 +125,7 @@ def w3c_endpoint(settings, tmp_path_factory) -> Iterator[str]:
             for s, p, o in Graph().parse(PROTOCOL.parent / data_file.name, format="nt"):
                 lines.append(f"{s.n3()} {p.n3()} {o.n3()} <{iri}> .\n")
     dataset.write_text("".join(sorted(set(lines))), encoding="utf-8")
-    pool_settings = replace(settings, workers=1)
+    pool_settings = replace(settings, workers=1, http_server=request.param)
     app = make_pool_app(pool_settings, [dataset], {"build_id": "w3c"})
     try:
         with live_server(app, pool_settings) as url:

@@ -117,6 +117,10 @@ class EngineFactory:
     def prepare(self) -> None:
         if self.prepared:
             return
+        if self.settings.engine == "oxigraph" and self.settings.store == "disk" and self.files:
+            from iraqkg.engines.oxigraph_engine import prepare_disk_store
+
+            prepare_disk_store(self.settings, self.files)  # once, before workers open it
         if self.settings.engine == "remote" and self.files:
             engine = open_engine(self.settings, self.files)
             object.__setattr__(self, "uploaded_triples", engine.counts()["default"])

@@ -93,6 +93,8 @@ RELATIONAL = (
     "backedDownFrom",
     "mediatesBetween",  # added for source-004
     "seeksToControl",
+    "obstructed",  # added for source-004
+    "defeated",  # added for source-002
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or

@@ -69,6 +69,8 @@ KIND_COLOURS = {
     "backedDownFrom": "#9a6a6a",
     "mediatesBetween": "#3f8f5f",
     "seeksToControl": "#8f5f9f",
+    "obstructed": "#6f4f2f",
+    "defeated": "#5f8f2f",
 }
 OTHER_COLOUR = "#444444"
 # Node fill by the first matching type.

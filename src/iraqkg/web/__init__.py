@@ -25,6 +25,7 @@ from iraqkg.web.cache import CachingExecutor, ResponseCache
 from iraqkg.web.cors import install_cors
 from iraqkg.web.errors import install_error_handlers
 from iraqkg.web.executor import Executor, InlineExecutor
+from iraqkg.web.query_operation import QueryOperation
 from iraqkg.web.state import EXTENSION, AppState
 
 __all__ = ["create_app"]
@@ -114,6 +115,9 @@ def create_app(
         app.register_blueprint(blueprint)
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)
+    # Query requests are answered before Flask (query_operation.py); repeated ones from
+    # memory before that.
+    app.wsgi_app = QueryOperation(app.wsgi_app, state)  # type: ignore[method-assign]
     if settings.cache_bytes:
         state.response_cache = ResponseCache(
             app.wsgi_app, settings.cache_bytes // 2, settings.max_request_bytes

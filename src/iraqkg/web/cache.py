@@ -81,6 +81,11 @@ class CachingExecutor:
 _KEY_HEADERS = ("HTTP_HOST", "HTTP_ACCEPT", "HTTP_ORIGIN", "CONTENT_TYPE")
 
 
+def _key(environ: dict, body: bytes) -> tuple:
+    return (environ["REQUEST_METHOD"], environ.get("QUERY_STRING", ""), body,
+            *(environ.get(h) for h in _KEY_HEADERS))  # fmt: skip
+
+
 class ResponseCache:
     """WSGI middleware: a repeated /sparql request is answered from memory, no app at all.
 
@@ -104,6 +109,23 @@ class ResponseCache:
         with self._lock:
             return {"entries": len(self._entries), "bytes": self._bytes, "hits": self.hits}
 
+    def _get(self, key: tuple) -> tuple[str, list, bytes] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+        return entry
+
+    def lookup(self, method: str, path: str, query_string: str, body: bytes,
+               headers: tuple[str | None, ...]) -> tuple[str, list, bytes] | None:  # fmt: skip
+        """The kept answer (status, headers, body) to a request given by its parts, else
+        None: the granian front asks before it builds a WSGI environ. ``headers``: the
+        values of Host, Accept, Origin and Content-Type (None when absent)."""
+        if path != self._path or method not in ("GET", "POST"):
+            return None
+        return self._get((method, query_string, body if method == "POST" else b"", *headers))
+
     def __call__(self, environ: dict, start_response: Any) -> Any:
         if environ.get("PATH_INFO") != self._path or environ["REQUEST_METHOD"] not in (
             "GET",
@@ -120,13 +142,8 @@ class ResponseCache:
                 return self._app(environ, start_response)  # the app gives 411/413
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
-        key = (environ["REQUEST_METHOD"], environ.get("QUERY_STRING", ""), body,
-               *(environ.get(h) for h in _KEY_HEADERS))  # fmt: skip
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
+        key = _key(environ, body)
+        entry = self._get(key)
         if entry is not None:
             start_response(entry[0], entry[1])
             return [entry[2]]

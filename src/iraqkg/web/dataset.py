@@ -9,6 +9,7 @@ The served files are ``info["dataset_files"]`` (the CLI sets them) or the engine
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,9 @@ def dump(key: str) -> Response:
     files = _files_or_404()
     media, content_type = DUMPS[key]
     if key == "nq" and len(files) == 1 and file_kind(files[0]).media_type == media:
-        response = send_file(files[0], mimetype=media, conditional=True, etag=True)
+        # absolute: Flask resolves a relative path against the package, not the cwd
+        path = os.path.abspath(files[0])
+        response = send_file(path, mimetype=media, conditional=True, etag=True)
     else:
         if key == "jsonld":
             body: Iterator[bytes] = (c.encode("utf-8") for c in write_quads(_quads(files)))

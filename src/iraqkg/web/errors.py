@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from iraqkg.engines.errors import (
     AnswerTooLarge,
@@ -63,12 +64,21 @@ class ClientGone(EngineError):
     """The client disconnected while its query ran; the query was stopped."""
 
 
-def error_response(error: ApiError) -> Response:
+def status_line(status: int, reason: str | None = None) -> str:
+    """The status line as Werkzeug writes it (its reason phrases are upper case)."""
+    return f"{status} {reason or HTTP_STATUS_CODES.get(status, 'unknown').upper()}"
+
+
+def error_body(error: ApiError) -> bytes:
     body = {"status": error.status, "error": error.code, "message": error.message}
     body.update({k: v for k, v in error.extra.items() if v is not None})
+    return (json.dumps(body, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def error_response(error: ApiError) -> Response:
     response = Response(
-        json.dumps(body, ensure_ascii=False) + "\n",
-        status=f"{error.status} {error.reason}" if error.reason else error.status,
+        error_body(error),
+        status=status_line(error.status, error.reason),
         content_type="application/json",
     )
     response.headers.update(error.headers)

@@ -1,4 +1,4 @@
-"""Serving the app with waitress, limits taken from the endpoint settings.
+"""Serving the app with waitress (the default) or granian, limits from the endpoint settings.
 
 waitress reads requests on one asynchronous loop and hands only complete requests to its
 threads, so a slow client holds a socket, not a thread. Three defences sit at the
@@ -118,6 +118,9 @@ def _stop_on_sigterm() -> None:
 
 def serve(app: Flask, settings: EndpointSettings) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), then stop the query workers."""
+    if settings.http_server == "granian":
+        serve_granian(app, settings)
+        return
     server = make_server(app, settings)
     _stop_on_sigterm()
     try:
@@ -127,4 +130,50 @@ def serve(app: Flask, settings: EndpointSettings) -> None:
         pass
     finally:
         server.close()
+        close_app(app)
+
+
+def granian_server(app: Flask, settings: EndpointSettings) -> Any:
+    """granian's embedded server (in this process, on an asyncio loop) in front of the app
+    through the RSGI bridge (rsgi.py): HTTP in Rust, bodies read on the loop."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+    from granian.server.embed import Server
+
+    from iraqkg.web.rsgi import RsgiBridge
+
+    return Server(
+        RsgiBridge(app, settings),
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.RSGI,
+        http=HTTPModes.http1,
+        websockets=False,
+        backlog=settings.max_connections,
+        # requests in Python at once: those past it wait in granian, not on our threads
+        backpressure=settings.max_connections,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=int(settings.request_read_timeout * 1000), keep_alive=True
+        ),
+        log_level=LogLevels.warning,
+    )
+
+
+def serve_granian(app: Flask, settings: EndpointSettings) -> None:
+    """Run granian until SIGINT or SIGTERM, then stop the query workers."""
+    import asyncio
+
+    server = granian_server(app, settings)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, server.stop)
+        await server.serve()
+
+    try:
+        log.info("SPARQL endpoint on http://%s:%s/sparql (granian)", settings.host, settings.port)
+        asyncio.run(main())
+    finally:
         close_app(app)

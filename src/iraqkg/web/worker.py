@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -71,67 +72,63 @@ def demote(thread: threading.Thread, nice: int) -> bool:
 class QueryThread:
     """Reads tasks from the pipe and answers them, one at a time, with no hand-off on the
     way (a cheap query pays no extra thread switch). A watchdog on the thread that started
-    it (normal priority) demotes it when a task runs past ``demote_after``; a demoted query
-    thread finishes its task, answers, and leaves the pipe to a fresh one the watchdog
-    starts, since its own priority cannot be raised again."""
+    it (normal priority) looks every ``demote_after / 2`` seconds and demotes it when its
+    task has run past ``demote_after``; a demoted query thread finishes its task, answers,
+    and leaves the pipe to a fresh one the watchdog starts, since its own priority cannot be
+    raised again. The watchdog polls rather than being woken per task: waking it twice a
+    task cost a short query more than the query."""
 
     def __init__(self, inbox: Connection, outbox: Connection, engine: Engine,
                  setup: WorkerSetup) -> None:  # fmt: skip
         self._io = (inbox, outbox, engine, setup)
-        self._started = threading.Condition()
-        self._running = 0  # tasks begun: the watchdog waits for the count to move
-        self._finished = 0
+        self._lock = threading.Lock()  # a task's end against its demotion
+        self._current: tuple[int, float] | None = None  # (task number, monotonic start)
         self._demoted = False
-        self.done = False  # the pipe closed or the parent said stop
+        self.done = threading.Event()  # the pipe closed or the parent said stop
         self.thread = threading.Thread(target=self._loop, name="iraqkg-query", daemon=True)
         self.thread.start()
 
     def _loop(self) -> None:
         inbox, outbox, engine, setup = self._io
+        count = 0
         while True:
             try:
                 task = inbox.recv()
             except (EOFError, OSError):  # the parent went away
                 task = None
             if task is None:
-                with self._started:
-                    self.done = True
-                    self._started.notify_all()
+                self.done.set()
                 engine.close()
                 return
-            with self._started:
-                self._running += 1
-                self._started.notify_all()
+            count += 1
+            self._current = (count, time.monotonic())
             reply = answer(engine, task, setup.allowlist)
-            with self._started:
-                self._finished += 1
+            with self._lock:
+                self._current = None
                 demoted = self._demoted
-                self._started.notify_all()
             outbox.send(reply)
             if demoted:
                 return  # the watchdog starts the next query thread
 
     def watch(self) -> bool:
-        """Until this thread ends: demote it whenever a task runs too long. True when a
-        new query thread is needed (it was demoted), False when the worker is done."""
+        """Until this thread ends: demote it when a task runs too long. True when a new
+        query thread is needed (it was demoted), False when the worker is done."""
         _, _, _, setup = self._io
-        with self._started:
-            while True:
-                self._started.wait_for(lambda: self.done or self._running > self._finished)
-                if self.done:
-                    return False
-                task = self._running
-
-                def finished(task: int = task) -> bool:
-                    return self._finished >= task or self.done
-
-                if not self._started.wait_for(finished, timeout=setup.demote_after):
-                    self._demoted = demote(self.thread, setup.background_nice)
-                    if self._demoted:
-                        break
-                    self._started.wait_for(finished)  # not demoted: try with the next task
-        self.thread.join()
-        return True
+        tried = 0  # the task last tried: a failed demotion is not retried for it
+        while not self.done.wait(setup.demote_after / 2):
+            with self._lock:
+                current = self._current
+                if current is None or current[0] == tried:
+                    continue
+                if time.monotonic() - current[1] < setup.demote_after:
+                    continue
+                tried = current[0]
+                # under the lock, so the task cannot end between the check and the demotion
+                self._demoted = demote(self.thread, setup.background_nice)
+            if self._demoted:
+                self.thread.join()
+                return True
+        return False
 
 
 def serve_tasks(inbox: Connection, outbox: Connection) -> None:
