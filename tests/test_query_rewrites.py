@@ -23,6 +23,17 @@ REWRITTEN = sorted(p.stem for p in BEFORE.glob("*.rq"))
 # Values besides the defaults, each giving rows: a rewrite must hold for every binding, and a
 # bound parameter changes which pattern is most selective. (The old versions are slow: a few.)
 OTHER_VALUES: dict[str, list[dict[str, str]]] = {
+    "affiliated-at-date": [
+        {"org": "id:popular-mobilization-forces", "date": '"2021-11-07"^^xsd:date'},
+        {"date": '"2021-11-07"^^xsd:date'},
+    ],
+    "affiliated-during": [
+        {
+            "org": "id:popular-mobilization-forces",
+            "from": '"2016-01-01"^^xsd:date',
+            "until": '"2016-12-31"^^xsd:date',
+        },
+    ],
     "alliances-and-rivalries": [{"actor": "id:kataib-hezbollah"}],
     "actor-timeline": [
         {"actor": "id:popular-mobilization-forces"},
