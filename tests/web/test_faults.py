@@ -260,12 +260,15 @@ def test_a_killed_worker_is_replaced_and_its_query_gets_an_error(seed) -> None:
 # ---- the server ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("seed", "stop"), [(3, signal.SIGKILL), (11, signal.SIGKILL),
-                                            (5, signal.SIGTERM)])  # fmt: skip
-def test_a_killed_server_leaves_no_worker(seed, stop) -> None:
+@pytest.mark.parametrize(("seed", "stop", "http"), [
+    (3, signal.SIGKILL, "waitress"), (11, signal.SIGKILL, "waitress"),
+    (5, signal.SIGTERM, "waitress"), (23, signal.SIGKILL, "granian"),
+    (9, signal.SIGTERM, "granian")])  # fmt: skip
+def test_a_killed_server_leaves_no_worker(seed, stop, http) -> None:
     rng = random.Random(seed)
     seen: set[int] = set()
-    with serving("--dataset", str(MINI), "--workers", "2", "--timeout", "30") as (server, port):
+    with serving("--dataset", str(MINI), "--workers", "2", "--timeout", "30",
+                 "--http-server", http) as (server, port):  # fmt: skip
         url = f"http://127.0.0.1:{port}/sparql"
         watching = threading.Event()
 
@@ -280,7 +283,10 @@ def test_a_killed_server_leaves_no_worker(seed, stop) -> None:
             time.sleep(rng.uniform(0.3, 1.0))
             workers = sorted(p for p in children(server.pid) if alive(p))
             os.kill(rng.choice(workers), signal.SIGKILL)  # a replacement starts loading
-            time.sleep(rng.uniform(0.0, 0.8))  # the server dies before, while or after
+            # once it exists (how soon depends on the machine's load): the server dies while
+            # it imports, while it loads, or after
+            wait_for(lambda: len(seen) >= 3, "a replacement worker", 10)
+            time.sleep(rng.uniform(0.0, 0.8))
             server.send_signal(stop)
             server.wait(20)
             watching.set()

@@ -85,8 +85,8 @@ class Live:
         assert status == 200, body
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory) -> Iterator[Live]:
+@pytest.fixture(scope="module", params=["waitress", "granian"])
+def live(tmp_path_factory, request) -> Iterator[Live]:
     canary = CANARY_FILE
     canary.write_text(CANARY + "\n")
     port = free_port()
@@ -94,7 +94,8 @@ def live(tmp_path_factory) -> Iterator[Live]:
         allowed = recorder + "allowed"
         server = subprocess.Popen(
             [sys.executable, "-m", "iraqkg.cli", "serve", "--dataset", str(MINI), "--port",
-             str(port), "--workers", "1", "--timeout", "3", "--allow-service", allowed],
+             str(port), "--workers", "1", "--timeout", "3", "--allow-service", allowed,
+             "--http-server", request.param],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:

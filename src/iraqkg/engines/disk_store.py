@@ -15,6 +15,7 @@ opened.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -39,9 +40,11 @@ def store_dir(files: Sequence[Path], union_default_graph: bool) -> Path:
     return Path(files[0]).resolve().parent / f"{PREFIX}{digest.hexdigest()}"
 
 
-def ensure_store(files: Sequence[Path], union_default_graph: bool, load) -> Path:
+def ensure_store(files: Sequence[Path], union_default_graph: bool, load, count) -> Path:
     """The store for ``files``, written first if there is none. ``load(store)`` fills an
-    empty writable store (the in-memory engine's loader, so both hold the same triples)."""
+    empty writable store (the in-memory engine's loader, so both hold the same triples);
+    ``count(store)`` gives its triple counts, kept beside it (``stored_counts``): counting
+    a large store at every start would cost seconds."""
     target = store_dir(files, union_default_graph)
     if target.is_dir():
         return target
@@ -51,6 +54,7 @@ def ensure_store(files: Sequence[Path], union_default_graph: bool, load) -> Path
         store = ox.Store(str(temporary))
         load(store)
         store.flush()
+        _counts_file(target).write_text(json.dumps(count(store)), encoding="utf-8")
         del store  # closes the database before it is renamed
         try:
             temporary.rename(target)
@@ -63,6 +67,18 @@ def ensure_store(files: Sequence[Path], union_default_graph: bool, load) -> Path
         raise DatasetError(f"cannot write the on-disk store {target}: {exc}") from None
     log.info("wrote the on-disk store %s", target)
     return target
+
+
+def _counts_file(store: Path) -> Path:
+    return store.with_name(store.name + ".counts.json")
+
+
+def stored_counts(store: Path) -> dict[str, int] | None:
+    """The triple counts written with the store (None for a store without them)."""
+    try:
+        return json.loads(_counts_file(store).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def open_read_only(path: Path) -> ox.Store:

@@ -51,6 +51,7 @@ _RESTART_DELAYS = (0.0, 1.0, 5.0, 30.0)
 # How often a waiting request checks whether its client is still connected.
 _POLL_SLICE = 0.1
 _REMEMBERED_SLOW = 10_000  # most timed-out query fingerprints kept
+_CLOSED: Any = object()  # put in the idle queue by close()
 # Each worker runs this (python -c BOOT READ_FD WRITE_FD PARENT_PID): it asks for SIGKILL on
 # the server's death before importing anything, since the imports take seconds on a busy
 # machine and a worker still importing when the server died would outlive it that long.
@@ -276,6 +277,9 @@ class ProcessPool:
                     f"all {self._settings.workers} query workers stayed busy for "
                     f"{self._settings.queue_timeout:g} s; try again"
                 ) from None
+            if worker is _CLOSED:  # the pool closed while this request waited
+                self._idle.put(worker)  # for the next waiter
+                raise EngineUnavailable("the query pool is closed")
             if worker.alive():
                 return worker
             self._stats["deaths"] += 1
@@ -342,4 +346,5 @@ class ProcessPool:
         for worker in workers:
             with contextlib.suppress(OSError, subprocess.TimeoutExpired):
                 worker.kill()
+        self._idle.put(_CLOSED)  # wakes requests waiting for a worker: none will come
         self._spawner.shutdown(wait=False)

@@ -165,11 +165,18 @@ def serve_granian(app: Flask, settings: EndpointSettings) -> None:
     import asyncio
 
     server = granian_server(app, settings)
+    server.workers_kill_timeout = 5  # granian waits for requests in flight: not forever
+
+    def stop() -> None:
+        # the query workers first, as waitress's shutdown does: requests still waiting on
+        # one get their error now, and granian's graceful stop has nothing left to wait for
+        close_app(app)
+        server.stop()
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, server.stop)
+            loop.add_signal_handler(signum, stop)
         await server.serve()
 
     try:
