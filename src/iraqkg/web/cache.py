@@ -30,18 +30,53 @@ def cacheable(query: str) -> bool:
     return not may_call_service(query) and not _VOLATILE.search(query)
 
 
+class BoundedLru:
+    """Values by key, at most ``max_bytes`` of them (each with its size), least recently
+    used first out; one entry may take at most 1/_LARGEST_SHARE of it. Thread-safe."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._max_bytes = max_bytes
+        self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        if size > self._max_bytes // _LARGEST_SHARE:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self._max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+
+    def status(self) -> dict[str, int]:
+        with self._lock:
+            return {"entries": len(self._entries), "bytes": self._bytes, "hits": self.hits,
+                    "misses": self.misses}  # fmt: skip
+
+
 class CachingExecutor:
     """Wraps an executor; see the module docstring."""
 
     def __init__(self, inner: Executor, max_bytes: int) -> None:
         self._inner = inner
         self.info = inner.info
-        self._max_bytes = max_bytes
-        self._entries: OrderedDict[Task, Reply] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self._hits = 0
-        self._misses = 0
+        self._answers = BoundedLru(max_bytes)
 
     @property
     def uncached(self) -> Executor:
@@ -49,30 +84,16 @@ class CachingExecutor:
         return self._inner
 
     def run(self, task: Task, cancelled: Callable[[], bool] | None = None) -> Reply:
-        with self._lock:
-            reply = self._entries.get(task)
-            if reply is not None:
-                self._entries.move_to_end(task)
-                self._hits += 1
-                return reply
-            self._misses += 1
+        reply = self._answers.get(task)
+        if reply is not None:
+            return reply
         reply = self._inner.run(task, cancelled)
-        size = len(reply.body)
-        if size <= self._max_bytes // _LARGEST_SHARE and cacheable(task.query):
-            with self._lock:
-                if task not in self._entries:
-                    self._entries[task] = reply
-                    self._bytes += size
-                while self._bytes > self._max_bytes:
-                    _, dropped = self._entries.popitem(last=False)
-                    self._bytes -= len(dropped.body)
+        if cacheable(task.query):
+            self._answers.put(task, reply, len(reply.body))
         return reply
 
     def status(self) -> dict[str, Any]:
-        with self._lock:
-            cache = {"entries": len(self._entries), "bytes": self._bytes,
-                     "hits": self._hits, "misses": self._misses}  # fmt: skip
-        return {**self._inner.status(), "cache": cache}
+        return {**self._inner.status(), "cache": self._answers.status()}
 
     def close(self) -> None:
         self._inner.close()
@@ -97,25 +118,17 @@ class ResponseCache:
 
     def __init__(self, app: Any, max_bytes: int, max_body: int, path: str = "/sparql") -> None:
         self._app = app
-        self._max_bytes = max_bytes
         self._max_body = max_body
         self._path = path
-        self._entries: OrderedDict[tuple, tuple[str, list, bytes]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self.hits = 0
+        self._answers = BoundedLru(max_bytes)  # (status, headers, body) by request key
+
+    @property
+    def hits(self) -> int:
+        return self._answers.hits
 
     def status(self) -> dict[str, int]:
-        with self._lock:
-            return {"entries": len(self._entries), "bytes": self._bytes, "hits": self.hits}
-
-    def _get(self, key: tuple) -> tuple[str, list, bytes] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-        return entry
+        found = self._answers.status()
+        return {k: found[k] for k in ("entries", "bytes", "hits")}
 
     def lookup(self, method: str, path: str, query_string: str, body: bytes,
                headers: tuple[str | None, ...]) -> tuple[str, list, bytes] | None:  # fmt: skip
@@ -124,7 +137,8 @@ class ResponseCache:
         values of Host, Accept, Origin and Content-Type (None when absent)."""
         if path != self._path or method not in ("GET", "POST"):
             return None
-        return self._get((method, query_string, body if method == "POST" else b"", *headers))
+        return self._answers.get((method, query_string, body if method == "POST" else b"",
+                                  *headers))  # fmt: skip
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         if environ.get("PATH_INFO") != self._path or environ["REQUEST_METHOD"] not in (
@@ -143,7 +157,7 @@ class ResponseCache:
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
         key = _key(environ, body)
-        entry = self._get(key)
+        entry = self._answers.get(key)
         if entry is not None:
             start_response(entry[0], entry[1])
             return [entry[2]]
@@ -159,18 +173,7 @@ class ResponseCache:
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
-        size = len(answer) + len(key[2]) + len(key[1])
-        if (
-            environ.get(CACHEABLE)
-            and captured
-            and captured[0].startswith("200")
-            and size <= self._max_bytes // _LARGEST_SHARE
-        ):
-            with self._lock:
-                if key not in self._entries:
-                    self._entries[key] = (captured[0], list(captured[1]), answer)
-                    self._bytes += size
-                while self._bytes > self._max_bytes:
-                    old, (_, _, dropped) = self._entries.popitem(last=False)
-                    self._bytes -= len(dropped) + len(old[2]) + len(old[1])
+        if environ.get(CACHEABLE) and captured and captured[0].startswith("200"):
+            size = len(answer) + len(key[2]) + len(key[1])
+            self._answers.put(key, (captured[0], list(captured[1]), answer), size)
         return [answer]
