@@ -58,6 +58,9 @@ OTHER_VALUES: dict[str, list[dict[str, str]]] = {
     ],
     "statements-by-source": [{"source": "id:source-002"}, {"source": "id:source-000"}],
 }
+# Their old texts gave one row per type of an event that has several (a path outside any
+# DISTINCT; rdflib and Virtuoso gave it once): the rewrite keeps each row once.
+ONE_ROW_PER_TYPE = {"actor-timeline"}
 CASES = [(name, {}) for name in REWRITTEN] + [
     (name, values) for name, cases in sorted(OTHER_VALUES.items()) for values in cases
 ]
@@ -86,4 +89,9 @@ def test_a_rewritten_query_gives_the_same_answers(engine, name: str, values: dic
     after = engine.query(new.text, bindings=new.as_dict())
     assert before.variables == after.variables
     assert len(after.rows) > 0
-    assert Counter(after.rows) == Counter(before.rows)
+    if name in ONE_ROW_PER_TYPE:
+        # the old text repeated a row once per type of the event: the new gives it once
+        assert set(after.rows) == set(before.rows)
+        assert Counter(after.rows) <= Counter(before.rows)
+    else:
+        assert Counter(after.rows) == Counter(before.rows)
