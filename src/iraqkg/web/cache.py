@@ -22,6 +22,8 @@ from iraqkg.web.tasks import Reply, Task
 _VOLATILE = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(", re.IGNORECASE)
 # Set in the WSGI environ by the /sparql view when its answer may be kept by ResponseCache.
 CACHEABLE = "iraqkg.cacheable"
+# Set by a front that already asked ResponseCache.lookup and missed (rsgi.py): not again.
+LOOKED_UP = "iraqkg.cache_looked_up"
 # One answer may take at most this share of the cache, so a few big ones cannot flush it.
 _LARGEST_SHARE = 8
 
@@ -99,7 +101,12 @@ class CachingExecutor:
         self._inner.close()
 
 
-_KEY_HEADERS = ("HTTP_HOST", "HTTP_ACCEPT", "HTTP_ORIGIN", "CONTENT_TYPE")
+# The request headers an answer depends on, as HTTP names (the granian front reads them so)
+# and as the WSGI environ keys they become.
+KEY_HEADERS = ("host", "accept", "origin", "content-type")
+_KEY_HEADERS = tuple(
+    "CONTENT_TYPE" if h == "content-type" else "HTTP_" + h.upper() for h in KEY_HEADERS
+)
 
 
 def _key(environ: dict, body: bytes) -> tuple:
@@ -157,7 +164,7 @@ class ResponseCache:
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
         key = _key(environ, body)
-        entry = self._answers.get(key)
+        entry = None if environ.get(LOOKED_UP) else self._answers.get(key)
         if entry is not None:
             start_response(entry[0], entry[1])
             return [entry[2]]

@@ -26,6 +26,7 @@ from typing import Any
 from granian.rsgi import ProtocolClosed
 
 from iraqkg.settings import EndpointSettings
+from iraqkg.web.cache import KEY_HEADERS, LOOKED_UP
 from iraqkg.web.errors import ApiError, error_body
 from iraqkg.web.query_operation import CLIENT_GONE
 from iraqkg.web.state import EXTENSION
@@ -89,6 +90,7 @@ class RsgiBridge:
                 proto.response_bytes(int(status[:3]), headers, answer)
                 return
         environ = self._environ(scope, body, proto, loop)
+        environ[LOOKED_UP] = cache is not None
         try:
             await self._answer(environ, proto, loop)
         finally:
@@ -176,9 +178,9 @@ def _key_headers(headers: Any) -> tuple[str | None, ...]:
     headers joined)."""
     found: dict[str, str] = {}
     for name, value in headers.items():
-        if name in _KEYED:
+        if name in KEY_HEADERS:
             found[name] = f"{found[name]}, {value}" if name in found else value
-    return tuple(found.get(name) for name in _KEYED)
+    return tuple(found.get(name) for name in KEY_HEADERS)
 
 
 class _TooLarge(Exception):
