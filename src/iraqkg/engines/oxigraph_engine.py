@@ -157,13 +157,21 @@ def prepare_disk_store(settings: EndpointSettings, files: Sequence[Path]) -> Pat
     )
 
 
+def open_disk_store(
+    settings: EndpointSettings, files: Sequence[Path]
+) -> tuple[ox.Store, dict[str, int] | None]:
+    """The on-disk store for ``files`` opened read-only, and the counts kept beside it."""
+    from iraqkg.engines.disk_store import open_read_only, stored_counts
+
+    path = prepare_disk_store(settings, files)
+    return open_read_only(path), stored_counts(path)
+
+
 def load_store(settings: EndpointSettings, files: Sequence[Path]) -> ox.Store:
     """The store holding ``files``: in memory, or (store="disk") the on-disk store opened
     read-only."""
     if settings.store == "disk":
-        from iraqkg.engines.disk_store import open_read_only
-
-        return open_read_only(prepare_disk_store(settings, files))
+        return open_disk_store(settings, files)[0]
     store = ox.Store()
     fill_store(settings, files, store)
     return store
@@ -178,12 +186,11 @@ class OxigraphEngine:
         self._allowlist = tuple(settings.service_allowlist)
         self._max_depth = settings.max_query_depth
         self._routes = tuple(settings.service_rewrite)
-        self._store = load_store(settings, files)
         found = None
         if settings.store == "disk":
-            from iraqkg.engines.disk_store import store_dir, stored_counts
-
-            found = stored_counts(store_dir(check_files(files), settings.union_default_graph))
+            self._store, found = open_disk_store(settings, files)
+        else:
+            self._store = load_store(settings, files)
         self._counts = found or count_triples(self._store)
 
     def _answer(
