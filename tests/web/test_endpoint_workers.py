@@ -129,8 +129,9 @@ def test_remote_engine_uploads_once_and_workers_query_it(settings, oxigraph_base
         close_app(app)
 
 
-def test_a_replacement_whose_child_is_gone_before_its_setup_is_retried(settings,
-                                                                       monkeypatch) -> None:
+def test_a_replacement_whose_child_is_gone_before_its_setup_is_retried(
+    settings, monkeypatch
+) -> None:
     # A replacement killed between its start and the send of its setup raised
     # BrokenPipeError out of the replacing thread: the pool stayed a worker short for good.
     from iraqkg.web import pool as pool_module

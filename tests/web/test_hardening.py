@@ -500,8 +500,9 @@ def test_control_characters_keep_xml_results_well_formed(client, char) -> None:
     assert exact.json["results"]["bindings"][0]["x"]["value"] == f"a{char}b"
 
 
-def test_a_body_too_large_is_json_413_from_waitress_and_the_app(pool_app, settings,
-                                                                request) -> None:
+def test_a_body_too_large_is_json_413_from_waitress_and_the_app(
+    pool_app, settings, request
+) -> None:
     url, _ = pool_app
     granian = request.node.callspec.params["pool_app"] == "granian"
     limit = settings.max_request_bytes
