@@ -299,6 +299,7 @@ def run(
     timeout: float,
     reference_max: int,
     keep: Path | None = None,
+    serve: bool = True,
 ) -> dict:
     rows = []
     with tempfile.TemporaryDirectory(prefix="iraqkg-bench-") as tmp:
@@ -310,9 +311,10 @@ def run(
             build = _child(_pipeline, (str(data), str(out), references), timeout)
             row = {"scale": scale, "build": build}
             if "statements" in build:
-                print(f"scale {scale}x: serve start-up...", file=sys.stderr, flush=True)
                 dataset_file = build.pop("dataset_file")
-                row["serve"] = _serve_startup(dataset_file)
+                if serve:
+                    print(f"scale {scale}x: serve start-up...", file=sys.stderr, flush=True)
+                    row["serve"] = _serve_startup(dataset_file)
                 if keep is not None:  # for the query and HTTP benches at this scale
                     keep.mkdir(parents=True, exist_ok=True)
                     shutil.copy(dataset_file, keep / f"dataset-{scale}x.nq")
@@ -529,9 +531,11 @@ def main() -> None:
     parser.add_argument(
         "--name", default="reasoning", help="results file stem in bench/results/ (.json, .md)"
     )
+    parser.add_argument("--no-serve", action="store_true",
+                        help="skip serve start-up (1000x does not fit in memory)")  # fmt: skip
     args = parser.parse_args()
     results = run(Path(args.data), args.scales, args.reference_timeout, args.timeout,
-                  args.reference_max_scale, args.keep)  # fmt: skip
+                  args.reference_max_scale, args.keep, serve=not args.no_serve)  # fmt: skip
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = markdown(results) + "\n" + scale_markdown(results)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(results, indent=2) + "\n")
