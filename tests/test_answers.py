@@ -306,7 +306,18 @@ def test_attacks_on_us_forces(ask):
         ("ikg:location", "Tower 22"),
         ("ikg:location", "Jordan"),
         ("ikg:victim", "U.S. military"),
+        # "the militias illegally attacked and killed U.S. soldiers across international borders"
+        ("ikg:target", "U.S. military"),
     } <= tower
+    # The base is in Jordan: the attack's target is not the U.S. forces in Iraq.
+    assert ("ikg:target", "U.S. forces in Iraq") not in tower
+    # 004 para 8: "Militia attacks on U.S. forces in Iraq, Syria, Jordan, and elsewhere in
+    # the region": the campaign's targets include the forces in the region, not only in Iraq.
+    campaign = "Militia attacks on U.S. forces, 2023-2024"
+    assert (campaign, "ikg:target", "U.S. forces in the Middle East") in rows
+    # 004 para 9: "the U.S. military delivered a series of potent retaliatory strikes".
+    strikes = "U.S. retaliatory strikes on the militias"
+    assert (strikes, "ikg:perpetrator", "U.S. military") in rows
 
 
 def test_arrests_and_releases(ask):

@@ -119,10 +119,11 @@ def test_every_paragraph_of_the_source_is_audited(table: Path, authored: Graph, 
     assert max(seen) <= count, f"{table.name}: rows past the last paragraph {count}"
 
 
-# The independent re-check (a second reader, paragraph by paragraph): recheck-NNN.tsv,
-# one row per paragraph: paragraph, verdict, the ids written or corrected, a note.
+# The independent re-checks (later readers, paragraph by paragraph): recheck-NNN.tsv (the
+# first re-check), recheck2-NNN.tsv (the second), one row per paragraph: paragraph, verdict,
+# the ids written or corrected, a note.
 VERDICTS = {"ok", "added", "fixed", "added+fixed"}
-RECHECKS = sorted(AUDIT.glob("recheck-*.tsv"))
+RECHECKS = sorted(AUDIT.glob("recheck-*.tsv")) + sorted(AUDIT.glob("recheck2-*.tsv"))
 
 
 def _recheck_rows(path: Path) -> list[tuple[int, int, str, tuple[str, ...]]]:
@@ -158,7 +159,7 @@ def test_recheck_verdicts_are_well_formed_and_their_ids_exist(table: Path, autho
 
 @pytest.mark.parametrize("table", RECHECKS, ids=lambda t: t.name)
 def test_recheck_covers_every_paragraph_once(table: Path, authored: Graph, sources_dir):
-    source = URIRef(ID + "source-" + table.name.removeprefix("recheck-").removesuffix(".tsv"))
+    source = URIRef(ID + "source-" + table.name.split("-", 1)[1].removesuffix(".tsv"))
     file_name = str(authored.value(source, IKG.fileName))
     count = len(paragraphs((sources_dir / file_name).read_text(encoding="utf-8")))
     seen = [paragraph for _, paragraph, _, _ in _recheck_rows(table)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from rdflib import Dataset, Literal
+from rdflib import RDF, Dataset, Literal
 from rdflib.namespace import SKOS, XSD
 
 from iraqkg.loading import load_folder
@@ -139,6 +139,13 @@ CASES = {
         "004-22-cf-obstructed-sadrists-majority-government",
         ("coordination-framework", "obstructed", "sadrist-movement"),
         ["frustrate the efforts", "the Sadrists"],
+    ),
+    # 002 para 34: "with the help of extensive Iranian mediation" was read as backing
+    "iran-mediated-not-backed-the-shia-factions": (
+        [("shia-factions", "backedBy", "iran")],
+        "002-34-iran-mediated-among-shia-factions",
+        ("iran", "mediatesBetween", "shia-factions"),
+        ["extensive Iranian mediation"],
     ),
 }
 
@@ -321,3 +328,22 @@ def test_no_description_calls_someone_a_cleric_unless_a_source_does(sources_dir)
         if not any(near.search(t) for t in texts):
             unsupported.append(str(entity))
     assert unsupported == []
+
+
+def test_attacks_musleh_was_believed_to_plan_are_a_plan_not_an_attack(published, sources_dir):
+    # 002 para 14: "believed to be involved in planning attacks on U.S. targets" was an
+    # ikg:Attack with Musleh its alleged perpetrator; the text reports neither an attack
+    # carried out nor, as fact, the plan: everything of it is what was believed.
+    assert not list(AUTHORED.triples((ID["attacks-on-us-targets-in-western-iraq"], None, None)))
+    plan = ID["planned-attacks-on-us-targets-in-western-iraq"]
+    assert (plan, RDF.type, IKG.Attack) not in published
+    about = [s for s in statements(AUTHORED) if s.subject == plan]
+    assert {s.predicate for s in about} == {IKG.organizer, IKG.target, IKG.location}
+    paragraph = _paragraph(sources_dir, "source-002", 14)
+    for st in about:
+        assert AUTHORED.value(st.iri, IKG.status) == IKG.Alleged
+        quote = _plain(str(AUTHORED.value(st.iri, IKG.quote)))
+        assert "believed to be involved in planning" in quote and quote in paragraph
+    organizer = next(s for s in about if s.predicate == IKG.organizer)
+    assert organizer.object == ID["qasim-muslih"]
+    assert not any(p == IKG.perpetrator for _, p, _ in published.triples((plan, None, None)))

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from .materialise import Closure, Triple
+from .materialise import Closure, Triple, compile_rules, extend
 from .namespaces import BASE, IKG
-from .reasoning import Reasoning, reason
+from .reasoning import Reasoning, is_trivial, reason
 from .statements import Statement, Views, statements
 from .temporal import ALWAYS, TimeContext, intersect
 
@@ -149,14 +149,21 @@ def contested_view(
     ontology: Graph, asserted: Graph, aside: dict, contests: list[Contest], default: Reasoning
 ) -> ContestedView:
     """Reason again with the contested relations added; keep what only they make follow."""
-    widened = Graph()
-    widened += asserted
-    for triple in aside:
-        widened.add(triple)
-    reasoning = reason(ontology, widened)
-    closure = reasoning.closure
-    settled = set(default.inferred) | set(asserted)
-    only = [t for t in reasoning.inferred if t not in settled and t not in aside]
+    if default.closure is not None:  # the rules engine: resume its closure with them
+        closure = extend(compile_rules(ontology), default.closure, aside)
+        # closure(asserted + aside) minus closure(asserted), as the published view filters
+        known = set(ontology)
+        only = [t for t in closure.delta or () if t not in known and not is_trivial(t)]
+        reasoning = Reasoning(default.inferred, default.engine, closure)
+    else:  # owlrl: a second closure, from scratch
+        widened = Graph()
+        widened += asserted
+        for triple in aside:
+            widened.add(triple)
+        reasoning = reason(ontology, widened)
+        closure = reasoning.closure
+        settled = set(default.inferred) | set(asserted)
+        only = [t for t in reasoning.inferred if t not in settled and t not in aside]
     rests: dict[Triple, set[URIRef]] = {}
     for triple in only:
         rests[triple] = _contested_premises(triple, closure, aside) if closure else set()

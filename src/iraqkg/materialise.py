@@ -15,9 +15,10 @@ Rule names are those of the OWL 2 RL profile (prp-spo1, prp-spo2, cax-sco, ...).
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import ChainMap, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain as chained
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -186,6 +187,8 @@ class Closure:
     # Every rule application whose conclusion is not an rdf:type, including ones that
     # re-derive a known triple: a relation's validity is the union over all of them.
     instances: list[Derivation]
+    # For a closure ``extend`` made: what follows only with the added triples.
+    delta: dict[Triple, Derivation] | None = None
 
     def __contains__(self, triple: Triple) -> bool:
         return triple in self.given or triple in self.derived
@@ -281,6 +284,60 @@ def materialise(rules: Rules, triples: Iterable[Triple]) -> Closure:
     while run.queue:
         run.fire(run.queue.popleft())
     return Closure(given, run.derived, list(run.instances))
+
+
+class _Extension(_Run):
+    """A run resumed from a finished closure: a triple known there is not new here."""
+
+    def __init__(self, rules: Rules, base: Closure) -> None:
+        super().__init__(rules)
+        self.base = base
+        for triple in chained(base.given, base.derived):
+            s, p, o = triple
+            if p in self.joined:
+                self.out[p][s].add(o)
+                self.into[p][o].add(s)
+
+    def add(self, triple: Triple) -> bool:
+        if triple in self.base:
+            return False
+        return super().add(triple)
+
+
+def extend(rules: Rules, base: Closure, triples: Iterable[Triple]) -> Closure:
+    """``base`` (a closure of A) with ``triples`` (B) added: closure(A + B), sharing base's
+    sets rather than copying them. The rules are monotonic, so only what B adds is run:
+    every rule application with at least one new premise, re-derivations of base's triples
+    included (a relation's validity is the union over all of them)."""
+    run = _Extension(rules, base)
+    for triple in sorted(triples, key=triple_key):
+        run.add(triple)
+    added = set(run.known)
+    while run.queue:
+        run.fire(run.queue.popleft())
+    return Closure(
+        _Union(base.given, added),
+        ChainMap(run.derived, base.derived),
+        base.instances + list(run.instances),
+        delta=run.derived,
+    )
+
+
+class _Union:
+    """Two sets read as one (membership and iteration), neither copied."""
+
+    def __init__(self, first: set, second: set) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
+
+    def __iter__(self):
+        yield from self.first
+        yield from (item for item in self.second if item not in self.first)
+
+    def __len__(self) -> int:
+        return len(self.first) + sum(1 for item in self.second if item not in self.first)
 
 
 def check_abox(triples: Iterable[Triple]) -> None:

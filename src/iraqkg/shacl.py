@@ -227,7 +227,10 @@ class _Checker:
     def __init__(self, data: _Data) -> None:
         self.data = data
         self._conforms: dict[tuple[Node, Node], bool] = {}
-        self._tests = {p: getattr(self, "_" + p.fragment) for p in _PARAMETERS - set(_COUNTS)}
+        # The class's functions, not bound methods: those would make a reference cycle
+        # (checker -> method -> checker) that only the paused collector frees, and the
+        # build held every shape index until then (a sixth of its peak memory).
+        self._tests = {p: getattr(_Checker, "_" + p.fragment) for p in _PARAMETERS - set(_COUNTS)}
         self._plans: dict[Node, tuple] = {}
 
     def conforms(self, node: Node, shape: Shape) -> bool:
@@ -259,7 +262,7 @@ class _Checker:
         for count, rule, test, component in steps:
             failed = [None] if count is not None and count(len(values), rule) else []
             if test is not None:
-                failed = [value for value in values if not test(value, rule)]
+                failed = [value for value in values if not test(self, value, rule)]
             if failed:
                 if out is None:
                     return False

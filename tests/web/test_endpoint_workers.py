@@ -127,3 +127,34 @@ def test_remote_engine_uploads_once_and_workers_query_it(settings, oxigraph_base
         assert response.json["boolean"] is True
     finally:
         close_app(app)
+
+
+def test_a_replacement_whose_child_is_gone_before_its_setup_is_retried(
+    settings, monkeypatch
+) -> None:
+    # A replacement killed between its start and the send of its setup raised
+    # BrokenPipeError out of the replacing thread: the pool stayed a worker short for good.
+    from iraqkg.web import pool as pool_module
+
+    one = replace(settings, workers=1, cache_bytes=0, queue_timeout=60)
+    app = make_pool_app(one, [MINI])
+    pool = app.extensions[EXTENSION].executor
+    real, failed = pool_module.Worker, []
+
+    def gone_once(setup):
+        if not failed:
+            failed.append(True)
+            raise BrokenPipeError(32, "Broken pipe")
+        return real(setup)
+
+    monkeypatch.setattr(pool_module, "Worker", gone_once)
+    try:
+        (first,) = pool.pids()
+        os.kill(first, 9)
+        wait_for(lambda: pool._workers and not next(iter(pool._workers)).alive(), "the kill")
+        with live_server(app, one) as url:  # the dead worker is found when next taken
+            assert get(url, CHEAP) == (200, {"head": {}, "boolean": True})
+        assert failed and pool.status()["restarts"] == 1
+        assert len(pool.pids()) == 1 and first not in pool.pids()
+    finally:
+        close_app(app)

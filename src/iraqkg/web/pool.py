@@ -110,7 +110,11 @@ class Worker:
         # which cost a short query more than its pipe round trip.
         self._answer_ready = select.poll()
         self._answer_ready.register(from_child_r, select.POLLIN)
-        self.outbox.send(setup)
+        try:
+            self.outbox.send(setup)
+        except OSError:  # the child is already gone (killed): leave nothing open
+            self.kill()
+            raise
 
     def answered(self, timeout: float) -> bool:
         """True once the worker's reply (or its end: EOF) can be read; waits ``timeout`` s."""
@@ -208,7 +212,12 @@ class ProcessPool:
                 return
             # at normal priority: a low one measured worse (bench/results/fairness.md), as
             # the pool then serves cheap queries on one worker fewer for longer
-            worker = self._start()
+            try:
+                # a child killed before it read its setup makes the send fail: a failed start
+                worker = self._start()
+            except OSError as exc:
+                log.error("query worker replacement failed to start: %s", exc)
+                continue
             try:
                 worker.wait_ready(STARTUP_TIMEOUT)
             except EngineUnavailable as exc:

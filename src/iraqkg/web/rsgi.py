@@ -118,14 +118,18 @@ class RsgiBridge:
         declared = scope.headers.get("content-length")
         if declared is not None and declared.isdigit():
             if int(declared) > self._limit:
-                raise _TooLarge  # refused before a byte of it is read
+                await _discard(proto, 2 * self._limit - int(declared))
+                raise _TooLarge
             return await proto()  # at most the declared length: read in one go, in Rust
-        parts, size = [], 0  # chunked: counted as it comes
+        parts, size = [], 0  # chunked: counted as it comes (a body is iterated only once)
         async for chunk in proto:
             size += len(chunk)
-            if size > self._limit:
+            if size > 2 * self._limit:  # see _discard
                 raise _TooLarge
-            parts.append(chunk)
+            if size <= self._limit:
+                parts.append(chunk)
+        if size > self._limit:
+            raise _TooLarge
         return b"".join(parts)
 
     def _environ(self, scope: Any, body: bytes, proto: Any, loop: Any) -> dict[str, Any]:
@@ -181,6 +185,19 @@ def _key_headers(headers: Any) -> tuple[str | None, ...]:
         if name in KEY_HEADERS:
             found[name] = f"{found[name]}, {value}" if name in found else value
     return tuple(found.get(name) for name in KEY_HEADERS)
+
+
+async def _discard(proto: Any, budget: int) -> None:
+    """Read and drop up to ``budget`` more bytes of a refused body. A client that writes
+    its whole body before reading (urllib, most libraries) would otherwise meet a closed
+    socket and report a broken pipe, never the 413; a body over twice the limit is not
+    worth reading, and its client gets the close."""
+    if budget < 0:
+        return
+    async for chunk in proto:
+        budget -= len(chunk)
+        if budget < 0:
+            return
 
 
 class _TooLarge(Exception):
