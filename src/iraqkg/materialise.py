@@ -336,9 +336,6 @@ class _Union:
         yield from self.first
         yield from (item for item in self.second if item not in self.first)
 
-    def __len__(self) -> int:
-        return len(self.first) + sum(1 for item in self.second if item not in self.first)
-
 
 def check_abox(triples: Iterable[Triple]) -> None:
     """Raise ``Unsupported`` if data would change the schema (owlrl reads it as schema)."""

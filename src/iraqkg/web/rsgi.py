@@ -118,13 +118,14 @@ class RsgiBridge:
         declared = scope.headers.get("content-length")
         if declared is not None and declared.isdigit():
             if int(declared) > self._limit:
-                await _discard(proto, 2 * self._limit - int(declared))
+                if int(declared) <= 2 * self._limit:
+                    await _drain(proto)
                 raise _TooLarge
             return await proto()  # at most the declared length: read in one go, in Rust
         parts, size = [], 0  # chunked: counted as it comes (a body is iterated only once)
         async for chunk in proto:
             size += len(chunk)
-            if size > 2 * self._limit:  # see _discard
+            if size > 2 * self._limit:  # see _drain
                 raise _TooLarge
             if size <= self._limit:
                 parts.append(chunk)
@@ -187,17 +188,13 @@ def _key_headers(headers: Any) -> tuple[str | None, ...]:
     return tuple(found.get(name) for name in KEY_HEADERS)
 
 
-async def _discard(proto: Any, budget: int) -> None:
-    """Read and drop up to ``budget`` more bytes of a refused body. A client that writes
-    its whole body before reading (urllib, most libraries) would otherwise meet a closed
-    socket and report a broken pipe, never the 413; a body over twice the limit is not
-    worth reading, and its client gets the close."""
-    if budget < 0:
-        return
-    async for chunk in proto:
-        budget -= len(chunk)
-        if budget < 0:
-            return
+async def _drain(proto: Any) -> None:
+    """Read a refused body to its end (its declared length, at most twice the limit). A
+    client that writes its whole body before reading (urllib, most libraries) would
+    otherwise meet a closed socket and report a broken pipe, never the 413; a body over
+    twice the limit is not worth reading, and its client gets the close."""
+    async for _ in proto:
+        pass
 
 
 class _TooLarge(Exception):
