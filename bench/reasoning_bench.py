@@ -474,6 +474,8 @@ def scale_markdown(results: dict) -> str:
             ms, kib = _marginal(before, row)
             lines.append(f"| {before['scale']}x | {row['scale']}x | {ms:.3f} | {kib:.2f} |")
         last = built[-1]
+        if last["scale"] >= 1000:  # measured, nothing to extrapolate
+            return "\n".join(lines) + "\n"
         statements = last["build"]["statements"] * 1000 / last["scale"]
         ms, kib = _marginal(built[-2], last) if len(built) > 1 else _per_statement(last)
         added = statements - last["build"]["statements"]
