@@ -3,7 +3,7 @@
     .venv/bin/python bench/named_queries_bench.py                  # the current build
     .venv/bin/python bench/named_queries_bench.py --dataset FILE --runs 20 --label 100x
     .venv/bin/python bench/named_queries_bench.py --dataset FILE --store disk \
-        --runs 3 --query-timeout 30 --label 1000x
+        --entity-suffix -copy0 --runs 3 --query-timeout 30 --label 1000x
 
 Times the store's query plus reading every row (what the endpoint does), not HTTP. Writes
 bench/results/named_queries[-LABEL].json and .md. One run on a shared machine: compare
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -31,6 +32,23 @@ from iraqkg.settings import EndpointSettings  # noqa: E402
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+_ID = "https://w3id.org/iraqkg/id/"
+
+
+def _renamed(text: str, suffix: str) -> str:
+    """The query about the synthetic copy's entities: reasoning_bench.make_synthetic renames
+    every entity but the source documents (``X`` becomes ``X-copyK``)."""
+    if not suffix:
+        return text
+
+    def full(match: re.Match) -> str:
+        local = match.group(1)
+        return match.group(0) if local.startswith("source-") else f"<{_ID}{local}{suffix}>"
+
+    text = re.sub(r"<" + re.escape(_ID) + r"([^>]+)>", full, text)
+    return re.sub(r"(?<![\w:/])id:([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)", full, text)
 
 
 def _timed(store, text: str, runs: int) -> dict:
@@ -72,6 +90,9 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, default=ROOT / "queries")
     parser.add_argument("--store", choices=("memory", "disk"), default="memory",
                         help="disk: the store `serve --store disk` wrote")  # fmt: skip
+    parser.add_argument("--entity-suffix", default="",
+                        help="appended to every entity IRI a query names (-copy0 for the "
+                        "synthetic scales, which rename every entity)")  # fmt: skip
     parser.add_argument("--query-timeout", type=float, default=None,
                         help="seconds per query, each in a process (--store disk)")  # fmt: skip
     args = parser.parse_args()
@@ -91,7 +112,7 @@ def main() -> None:
         if named.services:  # federated (Wikidata): measured against a mirror, not here
             continue
         bound = named.bind({})  # defaults applied
-        text = insert_values(bound.text, bound.bindings)
+        text = _renamed(insert_values(bound.text, bound.bindings), args.entity_suffix)
         if apart:
             row = _apart(settings, dataset, text, args.runs, args.query_timeout)
         else:
