@@ -3,7 +3,7 @@
     .venv/bin/python bench/named_queries_bench.py                  # the current build
     .venv/bin/python bench/named_queries_bench.py --dataset FILE --runs 20 --label 100x
     .venv/bin/python bench/named_queries_bench.py --dataset FILE --store disk \
-        --entity-suffix -copy0 --runs 3 --query-timeout 30 --label 1000x
+        --entity-suffix=-copy0 --runs 3 --query-timeout 30 --label 1000x
 
 Times the store's query plus reading every row (what the endpoint does), not HTTP. Writes
 bench/results/named_queries[-LABEL].json and .md. One run on a shared machine: compare
