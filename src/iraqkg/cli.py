@@ -362,6 +362,14 @@ def list_queries(queries_dir: str | None) -> None:
     "throughput on repeated and short queries).",
 )
 @click.option(
+    "--event-loop",
+    type=click.Choice(["auto", "asyncio", "uvloop"]),
+    default=EndpointSettings.event_loop,
+    show_default=True,
+    help="granian's event loop: auto is uvloop when installed (pip install iraqkg[granian]), "
+    "else asyncio.",
+)
+@click.option(
     "--workers",
     default=EndpointSettings.workers,
     show_default=True,
@@ -494,6 +502,7 @@ def serve(
     timeout: float,
     store: str,
     http_server: str,
+    event_loop: str,
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
@@ -536,6 +545,7 @@ def serve(
             endpoint=endpoint,
             query_timeout=timeout,
             http_server=http_server,
+            event_loop=event_loop,
             store=store,
             workers=workers,
             max_rows=max_rows,

@@ -121,6 +121,9 @@ class EndpointSettings:
     # The HTTP server: "waitress" (pure Python) or "granian" (Rust HTTP, answers repeated
     # queries without a thread; see src/iraqkg/web/rsgi.py).
     http_server: str = "waitress"
+    # granian's event loop: "auto" (uvloop when installed, else asyncio), "asyncio" or
+    # "uvloop" (its loop costs less per request: bench/results/http.md).
+    event_loop: str = "auto"
     # Request threads (1..64): waitress's, or those granian hands requests to.
     threads: int = 8
     # Bytes of answers kept for repeated queries (0..1 GiB; 0 turns the cache off).
@@ -193,6 +196,8 @@ class EndpointSettings:
             raise ValueError(f"setting store={self.store!r}: use memory or disk")
         if self.http_server not in {"waitress", "granian"}:
             raise ValueError(f"setting http_server={self.http_server!r}: use waitress or granian")
+        if self.event_loop not in {"auto", "asyncio", "uvloop"}:
+            raise ValueError(f"setting event_loop={self.event_loop!r}: use auto, asyncio or uvloop")
         if self.remote_timeout_unit not in {"s", "ms"}:
             unit = self.remote_timeout_unit
             raise ValueError(f"setting remote_timeout_unit={unit!r}: use s or ms")
