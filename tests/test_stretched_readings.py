@@ -49,6 +49,47 @@ CASES = {
         ("international-efforts-to-integrate-the-pmu", "agent", "european-union"),
         ["worked in Baghdad"],
     ),
+    "a-group-of-kh-members-not-kh": (
+        [
+            ("arrest-of-kataib-hezbollah-members-2020-06", "target", "kataib-hezbollah"),
+            (
+                "kataib-hezbollah-plot-against-us-and-western-targets",
+                "organizer",
+                "kataib-hezbollah",
+            ),
+        ],
+        "001-15-kh-arrest-target-kh",
+        (
+            "arrest-of-kataib-hezbollah-members-2020-06",
+            "target",
+            "militia-members-raided-in-june-2020",
+        ),
+        ["a group of militia members from"],
+    ),
+    "a-group-of-militia-members-not-the-militias": (
+        [
+            (
+                "kataib-hezbollah-plot-against-us-and-western-targets",
+                "organizer",
+                "iran-backed-shia-militias",
+            ),
+            ("arrest-of-kataib-hezbollah-members-2020-06", "target", "iran-backed-shia-militias"),
+        ],
+        "002-13-plot-organizer-militias",
+        (
+            "kataib-hezbollah-plot-against-us-and-western-targets",
+            "organizer",
+            "militia-members-raided-in-june-2020",
+        ),
+        ["a group of militia members"],
+    ),
+    "others-in-the-militias-not-the-militias": (
+        # (the militias as a whole do accuse the U.S., in paragraph 35: st:002-35-militias-accused-us)
+        [],
+        "002-26-militias-accused-unspecified-party-read-as-us",
+        ("militia-members-alleging-a-conspiracy-2021-11", "accused", "united-states"),
+        ["accusing an unspecified party"],
+    ),
     "some-groups-supported-assad": (
         [
             ("iran-backed-shia-militias", "alliedWith", "bashar-al-assad"),
