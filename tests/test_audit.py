@@ -120,10 +120,10 @@ def test_every_paragraph_of_the_source_is_audited(table: Path, authored: Graph, 
 
 
 # The independent re-checks (later readers, paragraph by paragraph): recheck-NNN.tsv (the
-# first re-check), recheck2-NNN.tsv (the second), one row per paragraph: paragraph, verdict,
-# the ids written or corrected, a note.
+# first re-check), recheck2-NNN.tsv and recheck3-NNN.tsv (the later ones), one row per
+# paragraph: paragraph, verdict, the ids written or corrected, a note.
 VERDICTS = {"ok", "added", "fixed", "added+fixed"}
-RECHECKS = sorted(AUDIT.glob("recheck-*.tsv")) + sorted(AUDIT.glob("recheck2-*.tsv"))
+RECHECKS = sorted(AUDIT.glob("recheck*-*.tsv"))
 
 
 def _recheck_rows(path: Path) -> list[tuple[int, int, str, tuple[str, ...]]]:
