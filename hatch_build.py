@@ -37,7 +37,7 @@ class DatasetBuildHook(BuildHookInterface):
         out = self._staging / "build"
         # Quotes are checked against the source texts by the test suite, not here: the
         # sources are not part of the package.
-        paths = Paths(root / "ontology", root / "data", out, None)
+        paths = Paths(root / "ontology", root / "data", out, None, root / "queries")
         result = build_dataset(paths, BuildSettings(keep_builds=0, check_quotes=False))
         self.app.display_info(f"iraqkg: packaged build {result.build_id} {result.triples}")
         force = build_data["force_include"]

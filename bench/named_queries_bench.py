@@ -4,8 +4,12 @@
     .venv/bin/python bench/named_queries_bench.py --dataset FILE --runs 20 --label 100x
     .venv/bin/python bench/named_queries_bench.py --dataset FILE --store disk \
         --entity-suffix=-copy0 --runs 3 --query-timeout 30 --label 1000x
+    .venv/bin/python bench/named_queries_bench.py --served   # and as the endpoint serves it
 
-Times the store's query plus reading every row (what the endpoint does), not HTTP. Writes
+Times the store's query plus reading every row (the engine's cost), not HTTP. With
+``--served``, also what the endpoint's executor does for the question's default: the answer
+the build keeps (iraqkg.answers, computed here for the dataset first, and timed), else the
+engine's answer written as SPARQL JSON. Writes
 bench/results/named_queries[-LABEL].json and .md. One run on a shared machine: compare
 queries within a run.
 """
@@ -63,6 +67,41 @@ def _timed(store, text: str, runs: int) -> dict:
             "p99_ms": round(percentile(times, 0.99), 2), "runs": len(times)}  # fmt: skip
 
 
+def _kept_executor(dataset: Path, texts: dict[str, str], settings, seconds: float):
+    """The endpoint's executor over ``dataset`` with the answers kept for ``texts`` (computed
+    in a scratch build folder, as the build does), and what keeping them cost."""
+    import tempfile
+
+    from iraqkg.answers import compute_answers
+    from iraqkg.engines.oxigraph_engine import OxigraphEngine
+    from iraqkg.queries import NamedQuery
+    from iraqkg.settings import BuildSettings
+    from iraqkg.web.executor import InlineExecutor
+    from iraqkg.web.kept_answers import KeptAnswersExecutor
+
+    folder = Path(tempfile.mkdtemp(prefix="kept-answers-"))
+    (folder / "dataset.nq").symlink_to(Path(dataset).resolve())
+    began = time.perf_counter()
+    queries = {name: NamedQuery(name, name, "", text) for name, text in texts.items()}
+    answers = compute_answers(folder, queries, seconds, BuildSettings().answer_rows)
+    spent = time.perf_counter() - began
+    inner = InlineExecutor(OxigraphEngine(settings, [dataset]), settings)
+    return KeptAnswersExecutor(inner, answers, settings), answers, spent
+
+
+def _timed_served(executor, text: str, runs: int, max_rows: int) -> dict:
+    from iraqkg.web.tasks import Task
+
+    task = Task(text, accept="application/sparql-results+json", max_rows=max_rows)
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        reply = executor.run(task)
+        times.append((time.perf_counter() - began) * 1000)
+    return {"served_rows": reply.size, "served_p50_ms": round(statistics.median(times), 2),
+            "served_p99_ms": round(percentile(times, 0.99), 2)}  # fmt: skip
+
+
 def _child(settings, dataset, text, runs, queue) -> None:
     queue.put(_timed(load_store(settings, [dataset]), text, runs))
 
@@ -96,6 +135,17 @@ def main() -> None:
                         "synthetic scales, which rename every entity)")  # fmt: skip
     parser.add_argument("--query-timeout", type=float, default=None,
                         help="seconds per query, each in a process (--store disk)")  # fmt: skip
+    parser.add_argument(
+        "--served",
+        action="store_true",
+        help="also time the endpoint's executor with the kept answers",
+    )
+    parser.add_argument(
+        "--answer-seconds",
+        type=float,
+        default=30.0,
+        help="--served: each query's limit when keeping answers",
+    )
     args = parser.parse_args()
     dataset = args.dataset
     if dataset is None:
@@ -106,27 +156,41 @@ def main() -> None:
         # each child would load the whole dataset into memory again
         parser.error("--query-timeout needs --store disk")
     apart = args.query_timeout is not None
+    if args.served and (apart or args.store != "memory"):
+        parser.error("--served needs the memory store")
     started = time.perf_counter()
     # Apart, each child opens the store (read-only, about a second) and the parent never
     # does: a query cannot be stopped but its process can.
     store = None if apart else load_store(settings, [dataset])
     load_s = time.perf_counter() - started
-    rows = []
+    texts = {}
     for name, named in load_named_queries(args.queries).items():
         if named.services:  # federated (Wikidata): measured against a mirror, not here
             continue
         bound = named.bind({})  # defaults applied
-        text = _renamed(insert_values(bound.text, bound.bindings), args.entity_suffix)
+        texts[name] = _renamed(insert_values(bound.text, bound.bindings), args.entity_suffix)
+    executor = answers = None
+    keep_s = 0.0
+    if args.served:
+        executor, answers, keep_s = _kept_executor(dataset, texts, settings, args.answer_seconds)
+    rows = []
+    for name, text in texts.items():
         if apart:
             row = _apart(settings, dataset, text, args.runs, args.query_timeout)
         else:
             row = _timed(store, text, args.runs)
+        if executor is not None:
+            row |= _timed_served(executor, text, args.runs, settings.max_rows)
+            row["kept"] = answers.find(text) is not None
         rows.append({"query": name, **row})
         print(name, row, file=sys.stderr, flush=True)
     rows.sort(key=lambda r: -(r["p50_ms"] if r["p50_ms"] is not None else float("inf")))
     label = f"-{args.label}" if args.label else ""
     out = ROOT / "bench" / "results" / f"named_queries{label}.json"
     doc = {"dataset": str(dataset), "runs": args.runs, "load_s": round(load_s, 2), "queries": rows}
+    if answers is not None:
+        doc["answers"] = {"keep_s": round(keep_s, 2), "kept": len(answers),
+                          "skipped": answers.skipped}  # fmt: skip
     out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     lines = [
         f"# Named queries in-process ({args.label or 'seed'})",
@@ -140,15 +204,33 @@ def main() -> None:
         )
         + ". One run on a shared 2-core machine.",
         "",
-        "| query | rows | runs | p50 ms | p99 ms |",
-        "|---|---|---|---|---|",
     ]
-    lines += [
-        f"| {r['query']} | {r['rows']} | {r['runs']} | {r['p50_ms']} | {r['p99_ms']} |"
-        if "over_s" not in r
-        else f"| {r['query']} | ? | 0 | over {r['over_s'] * 1000:g} | - |"
-        for r in rows
-    ]
+    if answers is None:
+        lines += ["| query | rows | runs | p50 ms | p99 ms |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {r['query']} | {r['rows']} | {r['runs']} | {r['p50_ms']} | {r['p99_ms']} |"
+            if "over_s" not in r
+            else f"| {r['query']} | ? | 0 | over {r['over_s'] * 1000:g} | - |"
+            for r in rows
+        ]
+    else:
+        served = sorted(r["served_p50_ms"] for r in rows)
+        lines += [
+            f"Served: the endpoint's executor for the question's default (`/questions/NAME`), "
+            f"SPARQL JSON written: the answer the build keeps ({len(answers)} kept in "
+            f"{keep_s:.2f} s here), else the engine. Under 5 ms served: "
+            f"{sum(v < 5 for v in served)} of {len(served)}; engine alone: "
+            f"{sum(r['p50_ms'] < 5 for r in rows)}.",
+            "",
+            "| query | rows | engine p50 ms | engine p99 ms | kept | served p50 ms | served p99 "
+            "ms |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['query']} | {r['rows']} | {r['p50_ms']} | {r['p99_ms']} | "
+            f"{'yes' if r['kept'] else 'no'} | {r['served_p50_ms']} | {r['served_p99_ms']} |"
+            for r in rows
+        ]
     out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

@@ -49,6 +49,47 @@ CASES = {
         ("international-efforts-to-integrate-the-pmu", "agent", "european-union"),
         ["worked in Baghdad"],
     ),
+    "a-group-of-kh-members-not-kh": (
+        [
+            ("arrest-of-kataib-hezbollah-members-2020-06", "target", "kataib-hezbollah"),
+            (
+                "kataib-hezbollah-plot-against-us-and-western-targets",
+                "organizer",
+                "kataib-hezbollah",
+            ),
+        ],
+        "001-15-kh-arrest-target-kh",
+        (
+            "arrest-of-kataib-hezbollah-members-2020-06",
+            "target",
+            "militia-members-raided-in-june-2020",
+        ),
+        ["a group of militia members from"],
+    ),
+    "a-group-of-militia-members-not-the-militias": (
+        [
+            (
+                "kataib-hezbollah-plot-against-us-and-western-targets",
+                "organizer",
+                "iran-backed-shia-militias",
+            ),
+            ("arrest-of-kataib-hezbollah-members-2020-06", "target", "iran-backed-shia-militias"),
+        ],
+        "002-13-plot-organizer-militias",
+        (
+            "kataib-hezbollah-plot-against-us-and-western-targets",
+            "organizer",
+            "militia-members-raided-in-june-2020",
+        ),
+        ["a group of militia members"],
+    ),
+    "others-in-the-militias-not-the-militias": (
+        # (the militias as a whole do accuse the U.S., in paragraph 35: st:002-35-militias-accused-us)
+        [],
+        "002-26-militias-accused-unspecified-party-read-as-us",
+        ("militia-members-alleging-a-conspiracy-2021-11", "accused", "united-states"),
+        ["accusing an unspecified party"],
+    ),
     "some-groups-supported-assad": (
         [
             ("iran-backed-shia-militias", "alliedWith", "bashar-al-assad"),
@@ -201,6 +242,55 @@ def test_biden_message_to_iran_is_not_a_target_of_the_strike(published):
     assert AUTHORED.value(st.iri, IKG.status) == IKG.Claimed  # Biden's own account of its aim
     assert AUTHORED.value(st.iri, IKG.accordingTo) == ID["joe-biden"]
     assert "send a message to Iran" in str(AUTHORED.value(st.iri, IKG.quote))
+
+
+def _from(source: str, paragraph: int):
+    """The statements read from one paragraph of one source."""
+    return [
+        st
+        for st in statements(AUTHORED)
+        if AUTHORED.value(st.iri, IKG.source) == ID[source]
+        and int(AUTHORED.value(st.iri, IKG.paragraph)) == paragraph
+    ]
+
+
+def test_very_little_control_is_neither_control_nor_none(published):
+    # 003 para 8: the government of Iraq has "very little" control over the militia groups
+    government, militias = ID["iraqi-government"], ID["iraqi-militias"]
+    ties = [
+        st for st in _from("source-003", 8) if (st.subject, st.object) == (government, militias)
+    ]
+    assert [(st.predicate, st.negated) for st in ties] == [(IKG.littleControlOver, False)]
+    assert "very little" in str(AUTHORED.value(ties[0].iri, IKG.quote))
+    assert AUTHORED.value(ties[0].iri, IKG.status) == IKG.Alleged  # Calvert and others said
+    assert (government, IKG.controls, militias) not in published
+
+
+def test_the_pmf_budget_names_no_payer():
+    # 003 para 10: "absorbed into the Iraqi security state — with an annual budget of $2.6
+    # billion in 2020": a budget, not funding by the government
+    found = _from("source-003", 10)
+    assert not [st for st in found if st.predicate in (IKG.fundedBy, IKG.funding)]
+    (budget,) = [st for st in found if st.predicate == IKG.budget]
+    assert budget.subject == ID["pmf-groups-absorbed-into-the-security-state"]
+    assert str(budget.object) == "$2.6 billion per year"
+
+
+def test_front_organizations_are_a_cover_not_representatives(published):
+    # 003 para 15: some of these groups use "a variety of front organizations...try to control
+    # or hide the attribution": a front hides whom it acts for, unlike a spokesman
+    fronts, users = (
+        ID["militia-front-organizations"],
+        ID["militia-groups-using-front-organizations"],
+    )
+    found = _from("source-003", 15)
+    assert not [st for st in found if st.predicate == IKG.represents]
+    (front,) = [st for st in found if st.subject == fronts]
+    assert (front.predicate, front.object) == (IKG.frontFor, users)
+    assert "hide the attribution" in str(AUTHORED.value(front.iri, IKG.quote))
+    # "some of these groups", not all the Iran-backed militias
+    assert (users, IKG.partOf, ID["iran-backed-shia-militias"]) in published
+    assert (fronts, IKG.frontFor, ID["iran-backed-shia-militias"]) not in published
 
 
 def test_the_territorial_defeat_of_isis_is_dated_not_the_end_of_the_war(published):

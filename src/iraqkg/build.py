@@ -5,6 +5,7 @@ Output layout (``out`` defaults to ``build/``)::
     build/CURRENT                 id of the last good build (replaced atomically)
     build/<id>/dataset.nq         the whole dataset: five named graphs, N-Quads
     build/<id>/manifest.json      counts, timings, inputs
+    build/<id>/answers/           the named queries' default answers (answers.py)
 
 A build that fails at any stage writes nothing that ``CURRENT`` points to, so the
 previous good build keeps serving.
@@ -90,6 +91,8 @@ class BuildResult:
     entities: dict[str, int]
     seconds: dict[str, float]
     reused: bool = False
+    # The named queries' default answers kept with the build (keep_answers), if any.
+    answers: dict | None = None
 
     @property
     def dataset_file(self) -> Path:
@@ -188,6 +191,7 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
     if existing is not None and not force:
         _point_current(paths.out, build_id)
         existing.reused = True
+        existing.answers = keep_answers(existing.folder, paths, settings, only_if_stale=True)
         return existing
     # rdflib allocates millions of small objects; full cyclic collections rescan all of
     # them and made every stage grow faster than the data (bench/results/reasoning.md).
@@ -195,7 +199,31 @@ def build(paths: Paths, settings: BuildSettings | None = None, force: bool = Fal
         inputs, views, stages = validate(paths, settings)
         with stages.timed("reason"):
             sources = reasoned(inputs, views)
-        return _write(paths.out, build_id, sources, stages, settings)
+        result = _write(paths.out, build_id, sources, stages, settings)
+    # The graphs go first: the answers load the dataset into an engine of their own.
+    del inputs, views, sources
+    result.answers = keep_answers(result.folder, paths, settings)
+    return result
+
+
+def keep_answers(
+    folder: Path, paths: Paths, settings: BuildSettings, only_if_stale: bool = False
+) -> dict | None:
+    """Keep the named queries' default answers in the build (answers.py): what was kept
+    and skipped, or None when there are no queries or ``answer_seconds`` is 0. With
+    ``only_if_stale``, answers already kept for these very queries are left as they are."""
+    from .answers import compute_answers, queries_digest, read_answers
+    from .queries import load_named_queries
+
+    if paths.queries is None or settings.answer_seconds <= 0:
+        return None
+    queries = load_named_queries(paths.queries)
+    kept = read_answers(folder) if only_if_stale else None
+    if kept is None or kept.digest != queries_digest(queries):
+        kept = compute_answers(folder, queries, settings.answer_seconds, settings.answer_rows)
+    if kept is None:
+        return None
+    return {"kept": len(kept), "skipped": kept.skipped, "seconds": kept.seconds}
 
 
 def reasoned(inputs: Inputs, views: Views) -> dict[str, list[Iterable]]:

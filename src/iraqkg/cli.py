@@ -66,9 +66,11 @@ def _limits(command):
     return command
 
 
-def _build_settings(max_file_bytes: int, max_literal_bytes: int) -> BuildSettings:
+def _build_settings(max_file_bytes: int, max_literal_bytes: int, **more) -> BuildSettings:
     try:
-        return BuildSettings(max_file_bytes=max_file_bytes, max_literal_bytes=max_literal_bytes)
+        return BuildSettings(
+            max_file_bytes=max_file_bytes, max_literal_bytes=max_literal_bytes, **more
+        )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 
@@ -114,6 +116,21 @@ def validate(
 @out_option
 @sources_option
 @click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
+@click.option(
+    "--answer-seconds",
+    type=float,
+    default=BuildSettings.answer_seconds,
+    show_default=True,
+    help="Seconds each named query may take when its default answer is kept with the build "
+    "(0..3600; 0 keeps none).",
+)
+@click.option(
+    "--answer-rows",
+    type=int,
+    default=BuildSettings.answer_rows,
+    show_default=True,
+    help="Most rows a kept answer may have (1..10000000).",
+)
 @_limits
 def build(
     ontology: str | None,
@@ -121,6 +138,8 @@ def build(
     out: str | None,
     sources: str | None,
     force: bool,
+    answer_seconds: float,
+    answer_rows: int,
     max_file_bytes: int,
     max_literal_bytes: int,
 ) -> None:
@@ -130,7 +149,9 @@ def build(
         # The installed build is read-only: building the installed data goes to ./build.
         project = project_from_options(ontology, data, "build", sources)
     paths = project.paths
-    settings = _build_settings(max_file_bytes, max_literal_bytes)
+    settings = _build_settings(
+        max_file_bytes, max_literal_bytes, answer_seconds=answer_seconds, answer_rows=answer_rows
+    )
     try:
         result = run_build(paths, settings, force=force)
     except IraqkgError as error:
@@ -140,6 +161,17 @@ def build(
     click.echo("triples:  " + ", ".join(f"{g} {n}" for g, n in result.triples.items()))
     click.echo("entities: " + ", ".join(f"{c} {n}" for c, n in result.entities.items()))
     click.echo("seconds:  " + ", ".join(f"{s} {t:.3f}" for s, t in result.seconds.items()))
+    if result.answers is not None:
+        skipped = result.answers["skipped"]
+        click.echo(
+            f"answers:  {result.answers['kept']} named queries' default answers kept "
+            f"({result.answers['seconds']:.2f} s)"
+            + (
+                f"; not kept: {', '.join(f'{k} ({v})' for k, v in sorted(skipped.items()))}"
+                if skipped
+                else ""
+            )  # fmt: skip
+        )
 
 
 def _routes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -330,6 +362,14 @@ def list_queries(queries_dir: str | None) -> None:
     "throughput on repeated and short queries).",
 )
 @click.option(
+    "--event-loop",
+    type=click.Choice(["auto", "asyncio", "uvloop"]),
+    default=EndpointSettings.event_loop,
+    show_default=True,
+    help="granian's event loop: auto is uvloop when installed (pip install iraqkg[granian]), "
+    "else asyncio.",
+)
+@click.option(
     "--workers",
     default=EndpointSettings.workers,
     show_default=True,
@@ -462,6 +502,7 @@ def serve(
     timeout: float,
     store: str,
     http_server: str,
+    event_loop: str,
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
@@ -504,6 +545,7 @@ def serve(
             endpoint=endpoint,
             query_timeout=timeout,
             http_server=http_server,
+            event_loop=event_loop,
             store=store,
             workers=workers,
             max_rows=max_rows,

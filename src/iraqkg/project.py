@@ -62,7 +62,7 @@ class Project:
 
     @property
     def paths(self) -> Paths:
-        return Paths(self.ontology, self.data, self.out, self.sources)
+        return Paths(self.ontology, self.data, self.out, self.sources, self.queries)
 
     def dataset_files(self, warn=None) -> tuple[list[Path], str | None]:
         """The current build's dataset file and id, building first when it is missing or

@@ -21,6 +21,8 @@ class Paths:
     out: Path = Path("build")
     # Source texts for quote checks; None skips them (they live outside the project).
     sources: Path | None = None
+    # The named queries whose default answers the build keeps (answers.py); None: none.
+    queries: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,18 @@ class BuildSettings:
     max_file_bytes: int = 256 * 1024 * 1024
     # Longest literal, in UTF-8 bytes (64..16 MiB): quotes are at most 25 words.
     max_literal_bytes: int = 64 * 1024
+    # Seconds each named query may take when the build keeps its default answer (0..3600;
+    # 0 keeps none): one slower is asked of the engine when served.
+    answer_seconds: float = 30.0
+    # Most rows a kept answer may have (1..10,000,000): larger ones are asked of the engine.
+    answer_rows: int = 100_000
 
     def __post_init__(self) -> None:
         limits = {
             "max_file_bytes": (1024, 4 * 1024**3),
             "max_literal_bytes": (64, 16 * 1024 * 1024),  # pyoxigraph's own token limit
+            "answer_seconds": (0, 3600),
+            "answer_rows": (1, 10_000_000),
         }
         for name, (low, high) in limits.items():
             value = getattr(self, name)
@@ -112,6 +121,9 @@ class EndpointSettings:
     # The HTTP server: "waitress" (pure Python) or "granian" (Rust HTTP, answers repeated
     # queries without a thread; see src/iraqkg/web/rsgi.py).
     http_server: str = "waitress"
+    # granian's event loop: "auto" (uvloop when installed, else asyncio), "asyncio" or
+    # "uvloop" (its loop costs less per request: bench/results/http.md).
+    event_loop: str = "auto"
     # Request threads (1..64): waitress's, or those granian hands requests to.
     threads: int = 8
     # Bytes of answers kept for repeated queries (0..1 GiB; 0 turns the cache off).
@@ -184,6 +196,8 @@ class EndpointSettings:
             raise ValueError(f"setting store={self.store!r}: use memory or disk")
         if self.http_server not in {"waitress", "granian"}:
             raise ValueError(f"setting http_server={self.http_server!r}: use waitress or granian")
+        if self.event_loop not in {"auto", "asyncio", "uvloop"}:
+            raise ValueError(f"setting event_loop={self.event_loop!r}: use auto, asyncio or uvloop")
         if self.remote_timeout_unit not in {"s", "ms"}:
             unit = self.remote_timeout_unit
             raise ValueError(f"setting remote_timeout_unit={unit!r}: use s or ms")

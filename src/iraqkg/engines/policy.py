@@ -214,6 +214,16 @@ def may_call_service(query: str) -> bool:
     return "service" in lowered or "\\u" in lowered
 
 
+_VOLATILE = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(", re.IGNORECASE)
+
+
+def stable_answer(query: str) -> bool:
+    """True when the answer depends on the data alone, so it may be kept while the data does
+    not change: no SERVICE call (the remote data moves) and no NOW(), RAND(), UUID(),
+    STRUUID() or BNODE() (a new value each time)."""
+    return not may_call_service(query) and not _VOLATILE.search(query)
+
+
 # The prefixes every engine declares for a query (namespaces.PREFIXES), as check_query takes
 # them: a query may use ikg:, id:, wd: ... without PREFIX lines.
 PREDEFINED: tuple[tuple[str, str], ...] = tuple(_PREFIXES.items())

@@ -81,6 +81,7 @@ RELATIONAL = (
     "mentorOf",
     "detainedBy",
     "represents",
+    "frontFor",  # added for source-003
     "foughtAlongside",
     "cooperatesWith",
     "negotiatedWith",
@@ -93,6 +94,7 @@ RELATIONAL = (
     "backedDownFrom",
     "mediatesBetween",  # added for source-004
     "seeksToControl",
+    "littleControlOver",  # added for source-003
     "obstructed",  # added for source-004
     "defeated",  # added for source-002
 )

@@ -56,6 +56,7 @@ KIND_COLOURS = {
     "mentorOf": "#9a7b4f",
     "detainedBy": "#5a2a2a",
     "represents": "#4f6f9a",
+    "frontFor": "#3f4f6a",
     "foughtAlongside": "#6f2f8f",
     "cooperatesWith": "#2f6f8f",
     "negotiatedWith": "#7f7f2f",
@@ -69,6 +70,7 @@ KIND_COLOURS = {
     "backedDownFrom": "#9a6a6a",
     "mediatesBetween": "#3f8f5f",
     "seeksToControl": "#8f5f9f",
+    "littleControlOver": "#b08fbf",
     "obstructed": "#6f4f2f",
     "defeated": "#5f8f2f",
 }

@@ -19,12 +19,14 @@ from typing import Any
 
 from flask import Flask, Response
 
+from iraqkg.answers import Answers, answers_for_dataset
 from iraqkg.engines import Engine
 from iraqkg.settings import EndpointSettings
 from iraqkg.web.cache import CachingExecutor, ResponseCache
 from iraqkg.web.cors import install_cors
 from iraqkg.web.errors import install_error_handlers
 from iraqkg.web.executor import Executor, InlineExecutor
+from iraqkg.web.kept_answers import KeptAnswersExecutor
 from iraqkg.web.query_operation import QueryOperation
 from iraqkg.web.state import EXTENSION, AppState
 
@@ -44,7 +46,20 @@ def _executor(
         atexit.register(executor.close)
     if settings.cache_bytes:  # half here, half for whole responses (ResponseCache)
         executor = CachingExecutor(executor, settings.cache_bytes // 2)
+    answers = _kept_answers(settings, engine_factory)
+    if answers is not None:
+        executor = KeptAnswersExecutor(executor, answers, settings)
     return executor
+
+
+def _kept_answers(settings: EndpointSettings, engine_factory: Any) -> Answers | None:
+    """The answers the build kept, when the engine serves exactly that build's dataset with
+    the engine they were computed by (a remote store may hold other data)."""
+    from iraqkg.engines import EngineFactory
+
+    if not isinstance(engine_factory, EngineFactory) or settings.engine != "oxigraph":
+        return None
+    return answers_for_dataset(engine_factory.files)
 
 
 def create_app(

@@ -9,17 +9,15 @@ RAND(), UUID(), STRUUID(), BNODE() (a new value each time).
 from __future__ import annotations
 
 import io
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from iraqkg.engines.policy import may_call_service
+from iraqkg.engines.policy import stable_answer
 from iraqkg.web.executor import Executor
 from iraqkg.web.tasks import Reply, Task
 
-_VOLATILE = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(", re.IGNORECASE)
 # Set in the WSGI environ by the /sparql view when its answer may be kept by ResponseCache.
 CACHEABLE = "iraqkg.cacheable"
 # Set by a front that already asked ResponseCache.lookup and missed (rsgi.py): not again.
@@ -29,7 +27,7 @@ _LARGEST_SHARE = 8
 
 
 def cacheable(query: str) -> bool:
-    return not may_call_service(query) and not _VOLATILE.search(query)
+    return stable_answer(query)
 
 
 class BoundedLru:
