@@ -88,6 +88,7 @@ RELATIONAL = (
     "pressured",
     "accused",
     "criticised",
+    "praised",  # added for source-004
     "supported",
     "left",
     "withdrewFrom",

@@ -64,6 +64,7 @@ KIND_COLOURS = {
     "threatens": "#9b1d20",
     "accused": "#e0474c",
     "criticised": "#c04070",
+    "praised": "#40a070",
     "supported": "#e89a3c",
     "left": "#7a7a7a",
     "withdrewFrom": "#8a8a5a",
