@@ -84,7 +84,7 @@ CASES = {
         ["a group of militia members"],
     ),
     "others-in-the-militias-not-the-militias": (
-        # (the militias as a whole do accuse the U.S., in paragraph 35: st:002-35-militias-accused-us)
+        # (the militias as a whole accuse the U.S. in paragraph 35: st:002-35-militias-accused-us)
         [],
         "002-26-militias-accused-unspecified-party-read-as-us",
         ("militia-members-alleging-a-conspiracy-2021-11", "accused", "united-states"),
