@@ -70,6 +70,8 @@ def _timed(store, text: str, runs: int) -> dict:
 def _kept_executor(dataset: Path, texts: dict[str, str], settings, seconds: float):
     """The endpoint's executor over ``dataset`` with the answers kept for ``texts`` (computed
     in a scratch build folder, as the build does), and what keeping them cost."""
+    import atexit
+    import shutil
     import tempfile
 
     from iraqkg.answers import compute_answers
@@ -80,6 +82,7 @@ def _kept_executor(dataset: Path, texts: dict[str, str], settings, seconds: floa
     from iraqkg.web.kept_answers import KeptAnswersExecutor
 
     folder = Path(tempfile.mkdtemp(prefix="kept-answers-"))
+    atexit.register(shutil.rmtree, folder, True)  # the scratch build goes with the run
     (folder / "dataset.nq").symlink_to(Path(dataset).resolve())
     began = time.perf_counter()
     queries = {name: NamedQuery(name, name, "", text) for name, text in texts.items()}
