@@ -434,8 +434,10 @@ def test_event_places(ask):
 
 def test_relations_at_a_date_end_where_the_source_dates_an_end(ask):
     # 001 para 8: Muhandis, "the deputy commander of the PMF", was killed on January 3, 2020:
-    # the role holds before that day and not after. His Badr role (000 para 27) is undated,
-    # so it stays open on both days.
+    # the role holds before that day and not after. His Badr role (000 para 27) is held in
+    # the 1990s ("In the 1990s, Badr was an underground militant force", the next sentence;
+    # para 28's four axes of that decade) and over ("had long ago split", para 36): not in
+    # 2019 or 2021.
     def deputy_of(day: str) -> set[str]:
         rows = ask(
             "relations-at-date",
@@ -445,8 +447,10 @@ def test_relations_at_a_date_end_where_the_source_dates_an_end(ask):
         )
         return {r["objectName"] for r in rows}
 
-    assert deputy_of("2019-12-31") == {"Popular Mobilization Forces", "Badr Organization"}
-    assert deputy_of("2021-11-07") == {"Badr Organization"}
+    # (001 para 8 gives the PMF role no start, so it is open in 1995 too.)
+    assert deputy_of("1995-06-30") == {"Badr Organization", "Popular Mobilization Forces"}
+    assert deputy_of("2019-12-31") == {"Popular Mobilization Forces"}
+    assert deputy_of("2021-11-07") == set()
     # 003 para 10 + 000 para 23: Khazali leads AAH, an original PMF group; undated, so open.
     on_day = ask("affiliated-at-date", org="id:popular-mobilization-forces", date='"2021-11-07"')
     assert "Qais al-Khazali" in {r["name"] for r in on_day}

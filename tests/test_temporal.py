@@ -221,3 +221,21 @@ def test_statements_and_inferences_carry_intervals_in_the_dataset(tmp_path):
     assert provenance.value(interval, IKG.validFrom) == Literal("2021-10-01", datatype=XSD_DATE)
     assert provenance.value(record, IKG.premise) is not None
     assert str(provenance.value(record, IKG.premise)).endswith("000-01-fatah-political-wing-of-pmu")
+
+
+@pytest.mark.parametrize("negated", [False, True], ids=["stated", "negated"])
+def test_a_negated_founder_of_dates_no_founding(negated):
+    from rdflib.namespace import XSD
+
+    from iraqkg.temporal import founding_dates
+
+    ex = "http://example.org/"
+    provenance, statement = Graph(), URIRef(ex + "st")
+    org = URIRef(ex + "org")
+    for p, o in ((IKG.predicate, IKG.founderOf), (IKG.status, IKG.Reported),
+                 (IKG.subject, URIRef(ex + "person")), (IKG.object, org),
+                 (IKG.start, Literal("2010", datatype=XSD.gYear))):  # fmt: skip
+        provenance.add((statement, p, o))
+    if negated:  # "he did not found it"
+        provenance.add((statement, IKG.negated, Literal(True)))
+    assert (org in founding_dates(Graph(), provenance)) is not negated

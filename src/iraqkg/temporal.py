@@ -177,6 +177,8 @@ def founding_dates(asserted: Graph, provenance: Graph) -> dict[Node, Validity]:
     for statement in provenance.subjects(IKG.predicate, IKG.founderOf):
         if provenance.value(statement, IKG.status) != IKG.Reported:
             continue
+        if provenance.value(statement, IKG.negated) is not None:
+            continue  # "did not found it" dates no founding (as tenure.py's terms)
         made = provenance.value(statement, IKG.object)
         value = provenance.value(statement, IKG.start) or provenance.value(
             statement, IKG.pointInTime

@@ -87,6 +87,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?st ?s ?pid ?o ?quote WHERE {
   ?st a ikg:Statement ; ikg:status ikg:Reported ; ikg:predicate ?p ;
       ikg:subject ?subject ; ikg:object ?object ; ikg:quote ?quote .
+  FILTER NOT EXISTS { ?st ikg:negated true }
   ?p ikg:wikidataProperty ?pid .
   ?subject skos:exactMatch ?s . FILTER(STRSTARTS(STR(?s), "http://www.wikidata.org/entity/Q"))
   OPTIONAL { ?object skos:exactMatch ?linked
@@ -186,6 +187,8 @@ def synthetic() -> Graph:
         EX.coalition,
         start=Literal("around 2010"),  # no precision: the statement is left out
     )
+    # "was not part of": a negation is no claim for Wikidata, with or without a time
+    statement("h-negated", EX.org, IKG.partOf, EX.party, negated=Literal(True))
     return g
 
 
@@ -213,7 +216,7 @@ def test_synthetic_lines(synthetic):
         ("P582", ("time", 2012, 3, 0, 10)),
     )
     assert [s[0] for s in coalition.sources] == ["S1683"]
-    assert len(got) == 3  # alleged, unlinked, close-only and odd-time statements: none
+    assert len(got) == 3  # alleged, unlinked, close-only, odd-time, negated statements: none
 
 
 def test_a_dataset_and_a_file_give_the_same_lines(synthetic, tmp_path):

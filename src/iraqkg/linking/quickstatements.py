@@ -115,6 +115,9 @@ def quickstatements(graph: Graph) -> Iterator[str]:
 def _line(graph: Graph, record, table: dict[URIRef, Mapping]) -> str | None:
     if graph.value(record, IKG.status) != IKG.Reported:
         return None
+    negated = graph.value(record, IKG.negated)
+    if isinstance(negated, Literal) and negated.toPython() is True:
+        return None  # "was not part of": no claim Wikidata can hold (it has no negation)
     predicate = graph.value(record, IKG.predicate)
     mapping = table.get(predicate)
     subject, obj = graph.value(record, IKG.subject), graph.value(record, IKG.object)
