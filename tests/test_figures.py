@@ -242,10 +242,14 @@ def test_seats_in_the_2021_election(ask):
         if "2021" in r.get("eventName", "")
     }
     # 002 para 19: "he came in first, with more than 70 seats in the 329 seat parliament";
-    # 004 para 22: the CF factions "won a mere 50 seats ... of the legislature's 329 seats".
+    # 004 para 22: the CF factions "won a mere 50 seats ... of the legislature's 329 seats";
+    # 002 paras 21-22: the KDP "won most seats in the Kurdish semi-autonomous region", and
+    # "In the predominantly Sunni areas ... al-Halboosi, won most seats" (their regions' seats).
     assert won == {
         ("Moqtada al-Sadr", "more than 70 of 329", "329"),
         ("Coordination Framework", "50 of 329", "329"),
+        ("Kurdistan Democratic Party", "most", None),
+        ("Mohammed al-Halbousi", "most", None),
     }
 
 
