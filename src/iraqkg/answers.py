@@ -114,16 +114,17 @@ def _answer_all(engine, jobs: list, max_rows: int, folder: Path, conn) -> None:
     """In the child: run the queries in turn, writing each answer, and tell the parent after
     each one (the parent stops a child that takes too long and starts another past it)."""
     for name, text, bindings in jobs:
-        outcome = ""
+        outcome, kind, rows = "", "", 0
         try:
             result = engine.query_native(text, bindings=dict(bindings), max_rows=max_rows)
             if result.truncated:
                 outcome = _TOO_MANY
             else:
                 (folder / f"{name}.srj").write_bytes(result.serialize(MEDIA_TYPE))
+                kind, rows = result.kind, len(result)  # the parent need not read it back
         except Exception:  # the engine, asked when served, gives the error
             outcome = _FAILED
-        conn.send(outcome)
+        conn.send((outcome, kind, rows))
     conn.close()
     os._exit(0)
 
@@ -199,14 +200,13 @@ def _run_jobs(engine, jobs, seconds: float, max_rows: int, folder: Path, kept: d
                 skipped[name] = f"took over {seconds:g} s"
                 break
             try:
-                outcome = receive.recv()
+                outcome, kind, rows = receive.recv()
             except EOFError:  # the child died (out of memory?)
                 skipped[name] = "its process ended without an answer"
                 break
             if outcome:
                 skipped[name] = f"more than {max_rows} rows" if outcome == _TOO_MANY else outcome
                 continue
-            kind, rows = _shape((folder / f"{name}.srj").read_bytes())
             kept[answer_key(text, bindings)] = {
                 "name": name,
                 "file": f"{name}.srj",
@@ -219,10 +219,3 @@ def _run_jobs(engine, jobs, seconds: float, max_rows: int, folder: Path, kept: d
         child.join()
         receive.close()
     return done
-
-
-def _shape(body: bytes) -> tuple[str, int]:
-    parsed = json.loads(body)
-    if "boolean" in parsed:
-        return "ask", 1
-    return "select", len(parsed["results"]["bindings"])
