@@ -3,6 +3,7 @@ process."""
 
 from __future__ import annotations
 
+import json as json_module
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -86,23 +87,65 @@ def _capped_rows(
     return rows, False
 
 
+class _CappedSink:
+    """Where pyoxigraph writes an answer: AnswerTooLarge past ``max_bytes`` (raised from
+    write(), it stops the serialiser), so a huge answer is never all in memory."""
+
+    def __init__(self, max_bytes: int | None) -> None:
+        self._max_bytes = max_bytes
+        self._size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._size += len(data)
+        if self._max_bytes is not None and self._size > self._max_bytes:
+            raise AnswerTooLarge(self._max_bytes)
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _written_json(
+    solutions: ox.QuerySolutions, max_rows: int | None, max_bytes: int | None
+) -> NativeResult | None:
+    """The answer as pyoxigraph writes it in JSON, None when it has over ``max_rows`` rows
+    (the caller then gives the capped rows)."""
+    names = [v.value for v in solutions.variables]
+    sink = _CappedSink(max_bytes)
+    solutions.serialize(sink, format=ox.QueryResultsFormat.JSON)
+    body = b"".join(sink.parts)
+    count = len(json_module.loads(body)["results"]["bindings"])
+    if max_rows is not None and count > max_rows:
+        return None
+    return NativeResult("select", names, body=body, count=count)
+
+
 @dataclass
 class NativeResult:
-    """A SELECT or ASK answer in pyoxigraph's own terms, written without rdflib."""
+    """A SELECT or ASK answer in pyoxigraph's own terms, written without rdflib; or a
+    SELECT answer pyoxigraph already wrote as SPARQL results JSON (``body``)."""
 
     kind: str  # "select" | "ask"
     variables: list[str] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)
     boolean: bool | None = None
     truncated: bool = False
+    body: bytes | None = None  # the JSON answer, when pyoxigraph wrote it
+    count: int = 0  # its rows
 
     def __len__(self) -> int:
+        if self.body is not None:
+            return self.count
         return 1 if self.kind == "ask" else len(self.rows)
 
     def serialize(self, media_type: str) -> bytes:
         fmt = find_format(self.kind, media_type)
         if fmt is None:
             raise ValueError(f"a {self.kind} result cannot be written as {media_type}")
+        if self.body is not None and fmt.key == "srj":
+            return self.body
         if self.kind == "ask":
             return srx.ASK_WRITERS[fmt.key](bool(self.boolean))
         return srx.SELECT_WRITERS[fmt.key](self.variables, self.rows, srx.oxigraph_parts)
@@ -267,16 +310,29 @@ class OxigraphEngine:
         base_iri: str | None = None,
         bindings: Mapping[str, Node] | None = None,
         max_bytes: int | None = None,
+        as_json: bool = False,
     ) -> QueryResult | NativeResult:
         """Like ``query``, but SELECT and ASK answers keep pyoxigraph's terms (no rdflib
         terms are made: the query workers only write them out), and SELECT rows stop at
-        ``max_bytes`` of term text (AnswerTooLarge) before the answer is held in memory."""
+        ``max_bytes`` of term text (AnswerTooLarge) before the answer is held in memory.
+        ``as_json``: the answer is wanted as SPARQL results JSON, so pyoxigraph writes a
+        SELECT answer itself (measured: a short lookup's Python rows and JSON cost more
+        than its query)."""
+        text = query
         query, answer = self._answer(
             query, default_graph_uris, named_graph_uris, base_iri, bindings
         )
         try:
             if isinstance(answer, ox.QueryBoolean):
                 return NativeResult("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions) and as_json:
+                written = _written_json(answer, max_rows, max_bytes)
+                if written is not None:
+                    return written
+                # over the row cap: the capped rows, from the query run again
+                query, answer = self._answer(
+                    text, default_graph_uris, named_graph_uris, base_iri, bindings
+                )
             if isinstance(answer, ox.QuerySolutions):
                 names = [v.value for v in answer.variables]
                 rows, truncated = _capped_rows(answer, len(names), max_rows, max_bytes)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import io
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from iraqkg.engines.policy import stable_answer
-from iraqkg.web.executor import Executor
+from iraqkg.web.executor import Executor, run_async
 from iraqkg.web.tasks import Reply, Task
 
 # Set in the WSGI environ by the /sparql view when its answer may be kept by ResponseCache.
@@ -92,6 +92,15 @@ class CachingExecutor:
             self._answers.put(task, reply, len(reply.body))
         return reply
 
+    async def arun(self, task: Task, gone: Callable[[], Awaitable[Any]] | None = None) -> Reply:
+        reply = self._answers.get(task)
+        if reply is not None:
+            return reply
+        reply = await run_async(self._inner, task, gone)
+        if cacheable(task.query):
+            self._answers.put(task, reply, len(reply.body))
+        return reply
+
     def status(self) -> dict[str, Any]:
         return {**self._inner.status(), "cache": self._answers.status()}
 
@@ -144,6 +153,14 @@ class ResponseCache:
             return None
         return self._answers.get((method, query_string, body if method == "POST" else b"",
                                   *headers))  # fmt: skip
+
+    def keep(self, method: str, query_string: str, body: bytes,
+             headers: tuple[str | None, ...], entry: tuple[str, list, bytes]) -> None:  # fmt: skip
+        """Keep a 200 answer (status, headers, body) to the request given by its parts, as
+        ``lookup`` finds it (the granian front answers queries without this middleware)."""
+        body = body if method == "POST" else b""
+        size = len(entry[2]) + len(body) + len(query_string)
+        self._answers.put((method, query_string, body, *headers), entry, size)
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         if environ.get("PATH_INFO") != self._path or environ["REQUEST_METHOD"] not in (

@@ -6,7 +6,8 @@ touching a view.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -33,6 +34,18 @@ class Executor(Protocol):
     def status(self) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
+
+
+async def run_async(
+    executor: Executor, task: Task, gone: Callable[[], Awaitable[Any]] | None = None
+) -> Reply:
+    """Answer ``task`` on the running event loop: with the executor's own ``arun`` when it
+    has one (the process pool awaits its worker's pipe, no thread), else on a thread.
+    ``gone()``: an awaitable that ends when the client has gone."""
+    arun = getattr(executor, "arun", None)
+    if arun is not None:
+        return await arun(task, gone)
+    return await asyncio.to_thread(executor.run, task, None)
 
 
 class InlineExecutor:

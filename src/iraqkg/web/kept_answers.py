@@ -10,14 +10,14 @@ answer (a build pruned under the server), goes to the executor underneath.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from iraqkg.answers import Answers
 from iraqkg.engines.formats import find_format
 from iraqkg.engines.policy import PREDEFINED, check_query
 from iraqkg.settings import EndpointSettings
-from iraqkg.web.executor import Executor
+from iraqkg.web.executor import Executor, run_async
 from iraqkg.web.negotiation import NotAcceptable, choose_format
 from iraqkg.web.tasks import Reply, Task
 
@@ -44,6 +44,14 @@ class KeptAnswersExecutor:
         reply = self._kept(task)
         if reply is None:
             return self._inner.run(task, cancelled)
+        with self._lock:
+            self._hits += 1
+        return reply
+
+    async def arun(self, task: Task, gone: Callable[[], Awaitable[Any]] | None = None) -> Reply:
+        reply = self._kept(task)
+        if reply is None:
+            return await run_async(self._inner, task, gone)
         with self._lock:
             self._hits += 1
         return reply

@@ -19,21 +19,17 @@ work (see worker.py): a query running past ``demote_after`` drops to nice
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
-import math
-import os
 import queue
-import select
 import subprocess
-import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.connection import Connection
 from typing import Any
 
 from iraqkg.engines import Engine, EngineUnavailable, QueryTimeout
@@ -41,8 +37,10 @@ from iraqkg.engines.policy import _TOKEN
 from iraqkg.settings import EndpointSettings
 from iraqkg.web.errors import ClientGone, WorkersBusy
 from iraqkg.web.executor import EngineInfo
+from iraqkg.web.handoff import IdleWorkers
 from iraqkg.web.tasks import Reply, Task
 from iraqkg.web.worker import WorkerSetup
+from iraqkg.web.worker_pipe import ReplyReader, Worker
 
 log = logging.getLogger(__name__)
 # Loading a large dataset can take a while; a worker that is not ready by then is broken.
@@ -52,19 +50,6 @@ _RESTART_DELAYS = (0.0, 1.0, 5.0, 30.0)
 _POLL_SLICE = 0.1
 _REMEMBERED_SLOW = 10_000  # most timed-out query fingerprints kept
 _CLOSED: Any = object()  # put in the idle queue by close()
-# Each worker runs this (python -c BOOT READ_FD WRITE_FD PARENT_PID): it asks for SIGKILL on
-# the server's death before importing anything, since the imports take seconds on a busy
-# machine and a worker still importing when the server died would outlive it that long.
-BOOT = """\
-import os, signal, sys
-if sys.platform.startswith("linux"):
-    import ctypes
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-if os.getppid() != int(sys.argv[3]):
-    os._exit(1)
-from iraqkg.web.worker import main
-main(sys.argv[1:])
-"""
 
 
 def fingerprint(query: str) -> str:
@@ -72,83 +57,6 @@ def fingerprint(query: str) -> str:
     spacing does not make a known slow query new."""
     tokens = (m.group() for m in _TOKEN.finditer(query) if m.lastgroup not in ("space", "comment"))
     return hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _child_env() -> dict[str, str]:
-    # The worker must import what the parent imports, however the parent's path was set.
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
-    return env
-
-
-class Worker:
-    """One worker subprocess and the parent's ends of its two pipes."""
-
-    def __init__(self, setup: WorkerSetup) -> None:
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        try:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    BOOT,
-                    str(to_child_r),
-                    str(from_child_w),
-                    str(os.getpid()),
-                ],  # fmt: skip
-                pass_fds=(to_child_r, from_child_w),
-                env=_child_env(),
-                stdin=subprocess.DEVNULL,
-            )
-        finally:
-            os.close(to_child_r)
-            os.close(from_child_w)
-        self.outbox = Connection(to_child_w, readable=False)
-        self.inbox = Connection(from_child_r, writable=False)
-        # One poll object for the worker's life: Connection.poll builds a selector per call,
-        # which cost a short query more than its pipe round trip.
-        self._answer_ready = select.poll()
-        self._answer_ready.register(from_child_r, select.POLLIN)
-        try:
-            self.outbox.send(setup)
-        except OSError:  # the child is already gone (killed): leave nothing open
-            self.kill()
-            raise
-
-    def answered(self, timeout: float) -> bool:
-        """True once the worker's reply (or its end: EOF) can be read; waits ``timeout`` s."""
-        return bool(self._answer_ready.poll(max(0, math.ceil(timeout * 1000))))
-
-    def wait_ready(self, timeout: float) -> EngineInfo:
-        if not self.inbox.poll(timeout):
-            raise EngineUnavailable(f"query worker not ready after {timeout:g} s")
-        try:
-            status, payload = self.inbox.recv()
-        except (EOFError, OSError):
-            raise EngineUnavailable("query worker died while loading the dataset") from None
-        if status != "ready":
-            raise EngineUnavailable(f"query worker failed to start: {payload}")
-        return payload
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def kill(self) -> None:
-        if self.alive():
-            self.process.kill()
-        self.process.wait(5)
-        self.inbox.close()
-        self.outbox.close()
-
-    def stop(self) -> None:
-        """Ask the worker to finish, kill it if it does not."""
-        try:
-            self.outbox.send(None)
-            self.process.wait(2)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            pass
-        self.kill()
 
 
 class ProcessPool:
@@ -159,7 +67,7 @@ class ProcessPool:
         self._settings = settings
         self._setup = WorkerSetup(factory, tuple(settings.service_allowlist),
                                   settings.demote_after, settings.background_nice)  # fmt: skip
-        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()  # C: cheaper than Queue
+        self._idle = IdleWorkers()  # borrowed by request threads and the event loop
         self._lock = threading.Lock()
         self._workers: set[Worker] = set()
         self._closed = False
@@ -256,22 +164,42 @@ class ProcessPool:
     def run(self, task: Task, cancelled: Callable[[], bool] | None = None) -> Reply:
         if self._closed:
             raise EngineUnavailable("the query pool is closed")
-        slow = self._known_slow(task)
-        # A known slow query runs only on an idle pool at full strength, one at a time: it
-        # never takes a worker that other queries are using or waiting for (it would hold
-        # it until the timeout), nor the last one while another is being replaced.
-        if slow and not (self._pool_idle() and self._slow_lane.acquire(blocking=False)):
-            self._stats["slow_refused"] += 1
-            raise WorkersBusy(
-                f"this query exceeded the time limit within the last "
-                f"{self._settings.slow_query_memory:g} s; one such query runs at a time, "
-                "and only while every worker is up and idle"
-            )
+        slow = self._slow_gate(task)
         try:
             return self._run(task, cancelled)
         finally:
             if slow:
                 self._slow_lane.release()
+
+    async def arun(self, task: Task, gone: Callable[[], Awaitable[Any]] | None = None) -> Reply:
+        """``run`` on the event loop, no thread: the reply is awaited on the worker's pipe.
+        ``gone()``: an awaitable that ends when the client has gone (watched only once a
+        query has run ``_POLL_SLICE`` s)."""
+        if self._closed:
+            raise EngineUnavailable("the query pool is closed")
+        slow = self._slow_gate(task)
+        try:
+            return await self._arun(task, gone)
+        finally:
+            if slow:
+                self._slow_lane.release()
+
+    def _slow_gate(self, task: Task) -> bool:
+        """True when the task is a known slow query and may run now (it then holds the slow
+        lane); WorkersBusy when it may not."""
+        if not self._known_slow(task):
+            return False
+        # A known slow query runs only on an idle pool at full strength, one at a time: it
+        # never takes a worker that other queries are using or waiting for (it would hold
+        # it until the timeout), nor the last one while another is being replaced.
+        if self._pool_idle() and self._slow_lane.acquire(blocking=False):
+            return True
+        self._stats["slow_refused"] += 1
+        raise WorkersBusy(
+            f"this query exceeded the time limit within the last "
+            f"{self._settings.slow_query_memory:g} s; one such query runs at a time, "
+            "and only while every worker is up and idle"
+        )
 
     def _take(self) -> Worker:
         """An idle worker that is alive: one that died while idle (killed, out of memory)
@@ -279,61 +207,126 @@ class ProcessPool:
         deadline = time.monotonic() + self._settings.queue_timeout
         while True:
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                worker = self._idle.get(max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                self._stats["busy"] += 1
-                raise WorkersBusy(
-                    f"all {self._settings.workers} query workers stayed busy for "
-                    f"{self._settings.queue_timeout:g} s; try again"
-                ) from None
-            if worker is _CLOSED:  # the pool closed while this request waited
-                self._idle.put(worker)  # for the next waiter
-                raise EngineUnavailable("the query pool is closed")
-            if worker.alive():
+                raise self._busy() from None
+            if self._usable(worker):
                 return worker
-            self._stats["deaths"] += 1
-            log.error("query worker %s died (exit status %s) while idle; replacing it",
-                      worker.process.pid, worker.process.poll())  # fmt: skip
-            self._retire(worker)
+
+    async def _atake(self) -> Worker:
+        """``_take`` on the event loop."""
+        deadline = time.monotonic() + self._settings.queue_timeout
+        while True:
+            try:
+                worker = await self._idle.aget(max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise self._busy() from None
+            if self._usable(worker):
+                return worker
+
+    def _busy(self) -> WorkersBusy:
+        self._stats["busy"] += 1
+        return WorkersBusy(
+            f"all {self._settings.workers} query workers stayed busy for "
+            f"{self._settings.queue_timeout:g} s; try again"
+        )
+
+    def _usable(self, worker: Any) -> bool:
+        if worker is _CLOSED:  # the pool closed while this request waited
+            self._idle.put(worker)  # for the next waiter
+            raise EngineUnavailable("the query pool is closed")
+        if worker.alive():
+            return True
+        self._stats["deaths"] += 1
+        log.error("query worker %s died (exit status %s) while idle; replacing it",
+                  worker.process.pid, worker.process.poll())  # fmt: skip
+        self._retire(worker)
+        return False
 
     def _pool_idle(self) -> bool:
         """Every worker is up and idle, and no request is waiting for one."""
         return not self._replacing and self._idle.qsize() >= self._settings.workers
 
-    def _run(self, task: Task, cancelled: Callable[[], bool] | None) -> Reply:
+    def _none_left(self) -> None:
         with self._lock:
             none_left = not self._workers
         if none_left:  # every replacement failed: say so now rather than after queue_timeout
             raise EngineUnavailable("no query worker is running: the dataset cannot be loaded")
+
+    def _run(self, task: Task, cancelled: Callable[[], bool] | None) -> Reply:
+        self._none_left()
         worker = self._take()
         try:
             worker.outbox.send(task)
+            reader = worker.reader()
             deadline = time.monotonic() + self._settings.query_timeout
-            while not worker.answered(min(_POLL_SLICE, max(0.0, deadline - time.monotonic()))):
-                if cancelled is not None and cancelled():
-                    self._stats["cancelled"] += 1
-                    self._retire(worker)  # nobody is waiting for this answer any more
-                    raise ClientGone("the client disconnected; its query was stopped")
+            while not reader.feed():
                 if time.monotonic() >= deadline:
-                    self._stats["timeouts"] += 1
-                    self._remember_slow(task)
-                    self._retire(worker)
-                    raise QueryTimeout(f"query exceeded {self._settings.query_timeout:g} s")
-            status, payload = worker.inbox.recv()
+                    raise self._timed_out(worker, task)
+                # the client is asked only once a query has taken a slice (it costs granian)
+                slice_ = min(_POLL_SLICE, max(0.0, deadline - time.monotonic()))
+                if not worker.answered(slice_) and cancelled is not None and cancelled():
+                    raise self._cancelled(worker)
         except (EOFError, OSError):
-            self._stats["deaths"] += 1
-            code = worker.process.poll()
-            log.error(
-                "query worker %s died (exit status %s) while running a query; replacing it",
-                worker.process.pid,
-                code,
-            )
+            raise self._died(worker) from None
+        return self._reply(worker, reader)
+
+    async def _arun(self, task: Task, gone: Callable[[], Awaitable[Any]] | None) -> Reply:
+        self._none_left()
+        worker = await self._atake()
+        loop = asyncio.get_running_loop()
+        wake = _Wake(loop)
+        timer = loop.call_later(self._settings.query_timeout, wake, "timeout")
+        watch = None if gone is None else loop.call_later(_POLL_SLICE, wake.watch, gone)
+        try:
+            worker.outbox.send(task)
+            reader = worker.reader()
+            loop.add_reader(worker.reply_fd, wake, "readable")
+            try:
+                while not reader.feed():
+                    why = await wake.next()
+                    if why == "gone":
+                        raise self._cancelled(worker)
+                    if why == "timeout":
+                        raise self._timed_out(worker, task)
+            finally:
+                loop.remove_reader(worker.reply_fd)
+        except (EOFError, OSError):
+            raise self._died(worker) from None
+        except asyncio.CancelledError:  # the request itself was cancelled: nobody waits
             self._retire(worker)
-            raise EngineUnavailable("the query worker died; it is being replaced") from None
+            raise
+        finally:
+            timer.cancel()
+            if watch is not None:
+                watch.cancel()
+            wake.close()
+        return self._reply(worker, reader)
+
+    def _reply(self, worker: Worker, reader: ReplyReader) -> Reply:
+        status, payload = reader.message()
         self._idle.put(worker)
         if status == "ok":
             return payload
         raise payload
+
+    def _cancelled(self, worker: Worker) -> ClientGone:
+        self._stats["cancelled"] += 1
+        self._retire(worker)  # nobody is waiting for this answer any more
+        return ClientGone("the client disconnected; its query was stopped")
+
+    def _timed_out(self, worker: Worker, task: Task) -> QueryTimeout:
+        self._stats["timeouts"] += 1
+        self._remember_slow(task)
+        self._retire(worker)
+        return QueryTimeout(f"query exceeded {self._settings.query_timeout:g} s")
+
+    def _died(self, worker: Worker) -> EngineUnavailable:
+        self._stats["deaths"] += 1
+        log.error("query worker %s died (exit status %s) while running a query; replacing it",
+                  worker.process.pid, worker.process.poll())  # fmt: skip
+        self._retire(worker)
+        return EngineUnavailable("the query worker died; it is being replaced")
 
     def status(self) -> dict[str, Any]:
         with self._lock:
@@ -357,3 +350,37 @@ class ProcessPool:
                 worker.kill()
         self._idle.put(_CLOSED)  # wakes requests waiting for a worker: none will come
         self._spawner.shutdown(wait=False)
+
+
+class _Wake:
+    """Why an awaited query woke: "readable" (its pipe), "timeout" or "gone" (the client).
+    Plain callbacks and one future at a time: no task per query."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._future: asyncio.Future | None = None
+        self._pending: list[str] = []
+        self._watcher: asyncio.Task | None = None
+
+    def __call__(self, why: str) -> None:
+        if self._future is not None and not self._future.done():
+            self._future.set_result(why)
+        elif why not in self._pending:
+            self._pending.append(why)
+
+    async def next(self) -> str:
+        if self._pending:
+            return self._pending.pop(0)
+        self._future = self._loop.create_future()
+        return await self._future
+
+    def watch(self, gone: Callable[[], Awaitable[Any]]) -> None:
+        async def watching() -> None:
+            await gone()
+            self("gone")
+
+        self._watcher = self._loop.create_task(watching())
+
+    def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()

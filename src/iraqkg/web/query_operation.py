@@ -23,7 +23,7 @@ from iraqkg.web.errors import ApiError, error_body, from_exception, status_line
 from iraqkg.web.negotiation import best_offer
 from iraqkg.web.protocol import ProtocolRequest, read_request
 from iraqkg.web.state import AppState
-from iraqkg.web.tasks import Task
+from iraqkg.web.tasks import Reply, Task
 
 PATHS = ("/sparql", "/sparql/")
 # In the environ: a callable, True once the client has gone (rsgi.py under granian; waitress
@@ -69,31 +69,42 @@ def too_many_rows(max_rows: int) -> ApiError:
     )
 
 
-def run_query(state: AppState, wanted: ProtocolRequest, environ: dict[str, Any]) -> Answer:
-    """Run the request's query; raises ApiError. Marks a cacheable answer in ``environ``."""
+def query_task(state: AppState, wanted: ProtocolRequest, accept: str | None) -> Task:
+    """The task a query request asks for, with the endpoint's limits."""
     settings = state.settings
-    task = Task(
+    return Task(
         wanted.query or "",
         wanted.default_graph_uris,
         wanted.named_graph_uris,
-        environ.get("HTTP_ACCEPT"),
+        accept,
         wanted.formats,
         settings.max_rows,
         state.endpoint_url,  # never the Host header: it would flow into answers
         max_bytes=settings.max_answer_bytes,
         max_depth=settings.max_query_depth,
     )
+
+
+def reply_answer(state: AppState, reply: Reply) -> Answer:
+    """The 200 answer to a reply; ApiError for one over the row cap."""
+    if reply.truncated:
+        raise too_many_rows(state.settings.max_rows)
+    return Answer("200 OK", [("Content-Type", reply.content_type), ("Vary", "Accept")], reply.body)
+
+
+def run_query(state: AppState, wanted: ProtocolRequest, environ: dict[str, Any]) -> Answer:
+    """Run the request's query; raises ApiError. Marks a cacheable answer in ``environ``."""
+    task = query_task(state, wanted, environ.get("HTTP_ACCEPT"))
     try:
         # waitress says whether the client went away (channel_request_lookahead > 0).
         gone = environ.get(CLIENT_GONE) or environ.get("waitress.client_disconnected")
         reply = state.executor.run(task, gone)
     except Exception as exc:
-        raise from_exception(exc, settings.query_timeout) from exc
-    if reply.truncated:
-        raise too_many_rows(settings.max_rows)
+        raise from_exception(exc, state.settings.query_timeout) from exc
+    answer = reply_answer(state, reply)
     if cacheable(task.query):
         environ[CACHEABLE] = True
-    return Answer("200 OK", [("Content-Type", reply.content_type), ("Vary", "Accept")], reply.body)
+    return answer
 
 
 def error_answer(error: ApiError) -> Answer:
@@ -140,16 +151,22 @@ class QueryOperation:
         return [answer.body]
 
     def _headers(self, answer: Answer, environ: dict[str, Any], method: str) -> list:
-        headers = [h for h in answer.headers if h[0] != "Vary"]
-        vary = [v for k, v in answer.headers if k == "Vary"]
-        asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
-        for name, value in cors_headers(self._cors, environ.get("HTTP_ORIGIN"), method, asked):
-            if name == "Vary":
-                vary.append(value)
-            else:
-                headers.append((name, value))
-        headers.append(("Content-Length", str(len(answer.body))))
-        if vary:
-            headers.append(("Vary", ", ".join(vary)))
-        headers.append(("X-Content-Type-Options", "nosniff"))
-        return headers
+        return answer_headers(answer, self._cors, environ.get("HTTP_ORIGIN"), method,
+                              environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"))  # fmt: skip
+
+
+def answer_headers(answer: Answer, cors: frozenset[str], origin: str | None, method: str,
+                   asked: str | None) -> list[tuple[str, str]]:  # fmt: skip
+    """The answer's headers as sent: CORS, one Vary, Content-Length, nosniff."""
+    headers = [h for h in answer.headers if h[0] != "Vary"]
+    vary = [v for k, v in answer.headers if k == "Vary"]
+    for name, value in cors_headers(cors, origin, method, asked):
+        if name == "Vary":
+            vary.append(value)
+        else:
+            headers.append((name, value))
+    headers.append(("Content-Length", str(len(answer.body))))
+    if vary:
+        headers.append(("Vary", ", ".join(vary)))
+    headers.append(("X-Content-Type-Options", "nosniff"))
+    return headers

@@ -4,9 +4,13 @@ Why RSGI, not granian's WSGI: under WSGI granian calls the app before the body h
 arrived, so a client trickling its body holds a Python thread (measured: four such clients
 stalled a two-thread server for as long as they kept trickling). Here a request's body is
 read on the event loop, within ``max_request_bytes`` and ``request_read_timeout``, before
-any thread is involved; then the WSGI app (QueryOperation, Flask) runs on one of
-``threads`` request threads. A repeated query is answered from the response cache on the
-loop itself, with no thread at all: that path is one dictionary lookup and one write.
+any thread is involved. A repeated query is answered from the response cache on the loop
+itself: one dictionary lookup and one write. Any other query to /sparql is answered on the
+loop too, with no thread: the request read as QueryOperation reads it, the task sent to a
+query worker and its reply awaited on the worker's pipe (``ProcessPool.arun``), so a short
+query costs no thread hand-off either way (measured: bench/results/http.md). Everything
+else (pages, the service description, the editor) goes to the WSGI app (QueryOperation,
+Flask) on one of ``threads`` request threads.
 
 HTTP parsing, keep-alive and the header read timeout are granian's (server.py sets them
 from the endpoint settings). One difference from waitress: RSGI takes a status code, not
@@ -26,9 +30,19 @@ from typing import Any
 from granian.rsgi import ProtocolClosed
 
 from iraqkg.settings import EndpointSettings
-from iraqkg.web.cache import KEY_HEADERS, LOOKED_UP
-from iraqkg.web.errors import ApiError, error_body
-from iraqkg.web.query_operation import CLIENT_GONE
+from iraqkg.web.cache import KEY_HEADERS, LOOKED_UP, cacheable
+from iraqkg.web.errors import ApiError, error_body, from_exception
+from iraqkg.web.executor import run_async
+from iraqkg.web.protocol import read_request
+from iraqkg.web.query_operation import (
+    CLIENT_GONE,
+    PATHS,
+    answer_headers,
+    error_answer,
+    query_task,
+    reply_answer,
+    wants_page,
+)
 from iraqkg.web.state import EXTENSION
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -53,6 +67,7 @@ class RsgiBridge:
         host, _, port = settings.endpoint_url.split("//", 1)[1].split("/", 1)[0].rpartition(":")
         self._server = (host or "localhost", port or "80")
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._cors = frozenset(settings.cors_origins)
 
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -82,19 +97,53 @@ class RsgiBridge:
                     f"the body is over {self._limit} bytes (max_request_bytes)")))  # fmt: skip
                 return
         cache = self._state.response_cache
+        keyed = _key_headers(scope.headers)
         if cache is not None:
-            hit = cache.lookup(scope.method, scope.path, scope.query_string, body,
-                               _key_headers(scope.headers))  # fmt: skip
+            hit = cache.lookup(scope.method, scope.path, scope.query_string, body, keyed)
             if hit is not None:
                 status, headers, answer = hit
                 proto.response_bytes(int(status[:3]), headers, answer)
                 return
+        query = scope.path in PATHS and scope.method in ("GET", "POST")
+        if query and await self._query(scope, proto, body, keyed):
+            return
         environ = self._environ(scope, body, proto, loop)
         environ[LOOKED_UP] = cache is not None
         try:
             await self._answer(environ, proto, loop)
         finally:
             environ[CLIENT_GONE].stop()
+
+    async def _query(self, scope: Any, proto: Any, body: bytes, keyed: tuple) -> bool:
+        """Answer a query request on the loop (see the module docstring); False when it is
+        not one (no query: the description; a browser: the editor), for the app."""
+        method, accept = scope.method, keyed[1]
+        state = self._state
+        request = {"REQUEST_METHOD": method, "QUERY_STRING": scope.query_string,
+                   "CONTENT_TYPE": keyed[3]}  # fmt: skip
+        keep = False
+        try:
+            wanted = read_request(request, self._limit, lambda: body)
+            if wanted.query is None or (method == "GET" and wants_page(accept, wanted.formats)):
+                return False
+            task = query_task(state, wanted, accept)
+            try:
+                reply = await run_async(state.executor, task, proto.client_disconnect)
+            except Exception as exc:
+                raise from_exception(exc, state.settings.query_timeout) from exc
+            answer = reply_answer(state, reply)
+            keep = cacheable(task.query)
+        except ApiError as error:
+            answer = error_answer(error)
+        except Exception as exc:  # a bug: the same logged 500 as the app's handler gives
+            answer = error_answer(from_exception(exc))
+        headers = answer_headers(answer, self._cors, keyed[2], method,
+                                 scope.headers.get("access-control-request-headers"))  # fmt: skip
+        proto.response_bytes(int(answer.status[:3]), headers, answer.body)
+        if keep and state.response_cache is not None:
+            state.response_cache.keep(method, scope.query_string, body, keyed,
+                                      (answer.status, headers, answer.body))  # fmt: skip
+        return True
 
     async def _answer(self, environ: dict[str, Any], proto: Any, loop: Any) -> None:
         status, headers, chunks = await loop.run_in_executor(self._threads, self._call, environ)

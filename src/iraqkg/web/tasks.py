@@ -61,6 +61,9 @@ def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> 
     native = getattr(engine, "query_native", None)
     try:
         if native is not None:  # answers written from the engine's own terms
+            as_json = chosen is not None and chosen.key == "srj"
+            if as_json:
+                options["as_json"] = True
             result = native(task.query, max_bytes=task.max_bytes, **options)
         else:
             result = engine.query(task.query, **options)
