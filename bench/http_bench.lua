@@ -1,11 +1,14 @@
 -- wrk script for bench/http_bench.py: POSTs a rotating mix of form-encoded SPARQL queries.
---   wrk -s bench/http_bench.lua URL -- BODIES_FILE unique|same
+--   wrk -s bench/http_bench.lua URL -- BODIES_FILE unique|same [RUN]
 -- BODIES_FILE holds one form body per line, its query parameter last. "unique" appends a
--- SPARQL comment with a per-request counter so no answer cache can serve the request.
+-- SPARQL comment with the run's name and a per-request counter so no answer cache can
+-- serve the request: without RUN, the counters of one run repeat those of the run before
+-- it, whose answers the server has kept.
 local bodies = {}
 local unique = true
 local counter = 0
 local thread_id = 0
+local run = ""
 local threads = {}
 
 function setup(thread)
@@ -18,6 +21,7 @@ function init(args)
     if #line > 0 then table.insert(bodies, line) end
   end
   unique = args[2] ~= "same"
+  run = args[3] or ""
   counter = 0
 end
 
@@ -26,7 +30,7 @@ function request()
   local body = bodies[(counter % #bodies) + 1]
   if unique then
     -- "%0A%23" is a newline and "#": a comment after the query, unique per request.
-    body = body .. "%0A%23+r" .. thread_id .. "-" .. counter
+    body = body .. "%0A%23+r" .. run .. "-" .. thread_id .. "-" .. counter
   end
   return wrk.format("POST", nil, {
     ["Content-Type"] = "application/x-www-form-urlencoded",

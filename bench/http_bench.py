@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -174,7 +176,7 @@ def run_wrk(wrk: str, url: str, bodies: Path, mode: str, connections: int, secon
     threads = min(2, connections)
     command = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
                "--timeout", "30s", "-s", str(ROOT / "bench" / "http_bench.lua"), url,
-               "--", str(bodies), mode]  # fmt: skip
+               "--", str(bodies), mode, uuid.uuid4().hex[:12]]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next(x for x in done.stdout.splitlines() if x.startswith("WRKJSON "))
     raw = json.loads(line[len("WRKJSON ") :])
@@ -228,11 +230,34 @@ def measure(wrk: str, url: str, mixes: dict, modes: list[str], args, sizes: dict
             raise SystemExit(f"the servers disagree on the {mix} mix: {sizes[mix]} vs {found}")
         for mode in modes:
             run_wrk(wrk, url, bodies, mode, 4, 1)  # warm-up
-            out[f"{mix}/{mode}"] = [
-                run_wrk(wrk, url, bodies, "same" if mode == "cached" else "unique", c, args.seconds)
-                for c in args.connections
-            ]
+            runs = []
+            for c in args.connections:
+                before = cache_hits(url)
+                run = run_wrk(wrk, url, bodies, "same" if mode == "cached" else "unique", c,
+                              args.seconds)  # fmt: skip
+                after = cache_hits(url)
+                if before is not None and after is not None:
+                    run["cache_hits"] = after - before
+                    if mode == "uncached" and run["cache_hits"]:
+                        hits = run["cache_hits"]
+                        raise SystemExit(f"{url}: {hits} cache hits in an uncached run")
+                runs.append(run)
+            out[f"{mix}/{mode}"] = runs
     return out
+
+
+def cache_hits(url: str) -> int | None:
+    """Answers iraqkg gave from a cache so far (None for another server): an uncached run
+    must add none."""
+    try:
+        with urllib.request.urlopen(url.rsplit("/", 1)[0] + "/healthz", timeout=30) as response:
+            health = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    executor = health.get("executor", {})
+    return (health.get("response_cache", {}).get("hits", 0)
+            + executor.get("cache", {}).get("hits", 0)
+            + executor.get("kept_answers", {}).get("hits", 0))  # fmt: skip
 
 
 def ratios(servers: dict, top: int) -> dict:
