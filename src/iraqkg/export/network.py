@@ -98,6 +98,7 @@ RELATIONAL = (
     "littleControlOver",  # added for source-003
     "obstructed",  # added for source-004
     "defeated",  # added for source-002
+    "resents",  # added for source-001: an attitude between actors, drawn like criticism
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or
@@ -111,6 +112,7 @@ NOT_DRAWN = (
     "basedIn",
     "controls",
     "publishedBy",
+    "providesSecurityIn",  # its object is a place
 )
 # Statuses that mean a source disagrees with a tie ("Negated": a Reported statement that it
 # does not hold, ``ikg:negated``). The build's own marks (``ikg:contested`` on statements,

@@ -65,6 +65,7 @@ KIND_COLOURS = {
     "accused": "#e0474c",
     "criticised": "#c04070",
     "praised": "#40a070",
+    "resents": "#a05060",
     "supported": "#e89a3c",
     "left": "#7a7a7a",
     "withdrewFrom": "#8a8a5a",
