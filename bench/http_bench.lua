@@ -7,7 +7,9 @@
 local bodies = {}
 local unique = true
 local counter = 0
-local thread_id = 0
+-- thread_id is a global: setup() sets it in each thread's own Lua state with thread:set,
+-- which a local of the same name would hide (both threads then sent the same requests).
+thread_id = 0
 local run = ""
 local threads = {}
 

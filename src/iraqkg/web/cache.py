@@ -8,6 +8,7 @@ RAND(), UUID(), STRUUID(), BNODE() (a new value each time).
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 from collections import OrderedDict
@@ -26,6 +27,7 @@ LOOKED_UP = "iraqkg.cache_looked_up"
 _LARGEST_SHARE = 8
 
 
+@functools.lru_cache(maxsize=64)  # asked twice per query: by the executor and the front
 def cacheable(query: str) -> bool:
     return stable_answer(query)
 

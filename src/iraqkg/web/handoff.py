@@ -30,11 +30,15 @@ class _LoopWaiter:
     def __init__(self, owner: IdleWorkers, loop: asyncio.AbstractEventLoop) -> None:
         self.owner = owner
         self.loop = loop
+        self.thread = threading.get_ident()  # the loop's: a waiter is made on it
         self.future: asyncio.Future = loop.create_future()
 
     def offer(self, item: Any) -> bool:
         try:
-            self.loop.call_soon_threadsafe(self._deliver, item)
+            if threading.get_ident() == self.thread:  # put back by the loop itself
+                self.loop.call_soon(self._deliver, item)  # no wake-up write needed
+            else:
+                self.loop.call_soon_threadsafe(self._deliver, item)
         except RuntimeError:  # the loop has closed: the next waiter
             return False
         return True
@@ -44,6 +48,11 @@ class _LoopWaiter:
             self.owner.put(item)
         else:
             self.future.set_result(item)
+
+
+def _expire(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_exception(queue.Empty())
 
 
 class IdleWorkers:
@@ -89,18 +98,20 @@ class IdleWorkers:
                 return self._items.popleft()
             waiter = _LoopWaiter(self, asyncio.get_running_loop())
             self._waiters.append(waiter)
+        # a timer on the future, not asyncio.timeout (it cost a queued query a tenth of
+        # the loop's time)
+        timer = waiter.loop.call_later(timeout, _expire, waiter.future)
         try:
-            async with asyncio.timeout(timeout):
-                return await waiter.future
-        except BaseException as exc:
+            return await waiter.future
+        except BaseException:
             with self._lock:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
             future = waiter.future
-            if future.done() and not future.cancelled():
+            if future.done() and not future.cancelled() and future.exception() is None:
                 self.put(future.result())  # handed over just as the wait ended: give back
-            else:
+            elif not future.done():
                 future.cancel()  # one still on its way is given back by _deliver
-            if isinstance(exc, TimeoutError):
-                raise queue.Empty from None
             raise
+        finally:
+            timer.cancel()

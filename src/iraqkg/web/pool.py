@@ -38,7 +38,7 @@ from iraqkg.settings import EndpointSettings
 from iraqkg.web.errors import ClientGone, WorkersBusy
 from iraqkg.web.executor import EngineInfo
 from iraqkg.web.handoff import IdleWorkers
-from iraqkg.web.tasks import Reply, Task
+from iraqkg.web.tasks import Reply, Task, send_message
 from iraqkg.web.worker import WorkerSetup
 from iraqkg.web.worker_pipe import ReplyReader, Worker
 
@@ -257,7 +257,7 @@ class ProcessPool:
         self._none_left()
         worker = self._take()
         try:
-            worker.outbox.send(task)
+            send_message(worker.outbox, task)
             reader = worker.reader()
             deadline = time.monotonic() + self._settings.query_timeout
             while not reader.feed():
@@ -279,7 +279,7 @@ class ProcessPool:
         timer = loop.call_later(self._settings.query_timeout, wake, "timeout")
         watch = None if gone is None else loop.call_later(_POLL_SLICE, wake.watch, gone)
         try:
-            worker.outbox.send(task)
+            send_message(worker.outbox, task)
             reader = worker.reader()
             loop.add_reader(worker.reply_fd, wake, "readable")
             try:

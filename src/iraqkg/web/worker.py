@@ -31,7 +31,7 @@ from iraqkg.engines import Engine
 from iraqkg.engines.errors import EngineError
 from iraqkg.web.executor import EngineInfo
 from iraqkg.web.negotiation import NotAcceptable
-from iraqkg.web.tasks import Task, run_task
+from iraqkg.web.tasks import Task, run_task, send_message
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -106,7 +106,7 @@ class QueryThread:
             with self._lock:
                 self._current = None
                 demoted = self._demoted
-            outbox.send(reply)
+            send_message(outbox, reply)
             if demoted:
                 return  # the watchdog starts the next query thread
 
@@ -154,7 +154,7 @@ def _answer_tasks(inbox: Connection, outbox: Connection, engine: Engine, setup: 
             if task is None:
                 engine.close()
                 return
-            outbox.send(answer(engine, task, setup.allowlist))
+            send_message(outbox, answer(engine, task, setup.allowlist))
     # Query threads are started here, on a thread that is never demoted: each starts at
     # normal priority.
     while QueryThread(inbox, outbox, engine, setup).watch():
