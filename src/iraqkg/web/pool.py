@@ -1,9 +1,10 @@
 """Query worker processes that can be killed: the only way to really stop a query.
 
 pyoxigraph's ``Store.query`` takes no timeout and a Python thread cannot be stopped, so each
-query runs in a worker process holding its own engine. A request thread borrows an idle
-worker, sends it the task and waits at most ``query_timeout``; past that, or as soon as the
-client has gone away, the worker is killed (SIGKILL) and a replacement is started in the
+query runs in a worker process holding its own engine. A request borrows an idle worker
+(``run`` on a request thread, ``arun`` on granian's event loop: one line of waiters for
+both, handoff.py), sends it the task and waits at most ``query_timeout``; past that, or as
+soon as the client has gone away, the worker is killed (SIGKILL) and a replacement is started in the
 background while the other workers keep answering. A request that waits longer than
 ``queue_timeout`` for a free worker gets 503 busy.
 

@@ -1,4 +1,4 @@
-"""The query worker process, started by ``pool.BOOT`` with READ_FD WRITE_FD PARENT_PID.
+"""The query worker process, started by ``worker_pipe.BOOT`` with READ_FD WRITE_FD PARENT_PID.
 
 A plain subprocess rather than multiprocessing, so a worker never re-imports the parent's
 main module and starts the same way under any launcher. The parent sends, over the pipe,
