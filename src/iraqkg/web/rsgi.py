@@ -8,7 +8,7 @@ any thread is involved. A repeated query is answered from the response cache on 
 itself: one dictionary lookup and one write. Any other query to /sparql is answered on the
 loop too, with no thread: the request read as QueryOperation reads it, the task sent to a
 query worker and its reply awaited on the worker's pipe (``ProcessPool.arun``), so a short
-query costs no thread hand-off either way (measured: bench/results/http.md). Everything
+query costs no thread hand-off either way (the README's HTTP benchmark notes). Everything
 else (pages, the service description, the editor) goes to the WSGI app (QueryOperation,
 Flask) on one of ``threads`` request threads.
 
