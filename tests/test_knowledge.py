@@ -114,3 +114,17 @@ def test_source_004_records_its_printed_author_and_date():
     for unknown in ("source-000", "source-001", "source-002", "source-003"):
         assert AUTHORED.value(ID[unknown], URIRef("http://purl.org/dc/terms/creator")) is None
         assert AUTHORED.value(ID[unknown], URIRef("http://purl.org/dc/terms/date")) is None
+
+
+def test_each_entity_has_its_preferred_label_in_one_file_only():
+    # :kadhimi-administration was once minted in source-000.ttl and source-001.ttl alike: the
+    # identical triples merged silently, so "one thing, one IRI, one home" needs its own test
+    from rdflib import Graph
+
+    homes: dict[URIRef, list[str]] = {}
+    for path in sorted((REPO / "data").glob("*.ttl")):
+        if path.name == "names.ttl":
+            continue
+        for entity in Graph().parse(path).subjects(SKOS.prefLabel, None):
+            homes.setdefault(entity, []).append(path.name)
+    assert {entity: files for entity, files in homes.items() if len(files) > 1} == {}
