@@ -260,6 +260,13 @@ def cache_hits(url: str) -> int | None:
             + executor.get("kept_answers", {}).get("hits", 0))  # fmt: skip
 
 
+def lane_status(url: str) -> dict | None:
+    """What iraqkg's fast lane did (fast_lane.py): how many queries it answered in the server
+    process, computed afresh, rather than on a worker."""
+    with urllib.request.urlopen(url.rsplit("/", 1)[0] + "/healthz", timeout=30) as response:
+        return json.loads(response.read()).get("executor", {}).get("fast_lane")
+
+
 def ratios(servers: dict, top: int) -> dict:
     def rps(name: str, key: str) -> float | None:
         rows = servers.get(name, {}).get("runs", {}).get(key, [])
@@ -285,7 +292,10 @@ def markdown(doc: dict) -> str:
         f"connections {', '.join(map(str, doc['connections']))}; dataset `{doc['dataset']}`; "
         f"{doc['machine']}. Every server measured in the same run; iraqkg with "
         f"{doc['iraqkg_workers']} query workers, under each of its HTTP servers. Uncached: a "
-        "unique comment per request.",
+        "unique comment per request, so no cache answers it. With the fast lane (the default; "
+        "`granian-no-lane` is `--fast-lane-ms 0`) a query text a worker answered within 2 ms "
+        "of CPU is run, computed afresh, in the server process when asked again, trailing "
+        "comment aside: a routing choice, not a cache.",
         "",
         f"## Throughput ratio iraqkg / Oxigraph server at {top} connections",
         "",
@@ -307,12 +317,16 @@ def markdown(doc: dict) -> str:
                     f"| {r['p50_ms']} | {r['p99_ms']} | {r['errors']} |"
                 )
     lines += ["", "## Memory (peak resident, MB) and start-up", ""]
-    lines += ["| server | server process | workers | start-up s |", "|---|---|---|---|"]
+    lines += ["| server | server process | workers | start-up s | fast lane answered / "
+              "remembered / known |", "|---|---|---|---|---|"]  # fmt: skip
     for name, server in doc["servers"].items():
         memory = server.get("memory", {})
+        lane = server.get("fast_lane") or {}
+        lanes = (f"{lane['answered']} / {lane['remembered']} / {lane['known']}" if lane
+                 else "-")  # fmt: skip
         lines.append(
             f"| {name} | {memory.get('server_mb')} | {memory.get('workers_mb')} "
-            f"| {server.get('startup_s')} |"
+            f"| {server.get('startup_s')} | {lanes} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -336,8 +350,10 @@ def main() -> None:
     parser.add_argument("--no-oxigraph", action="store_true")
     parser.add_argument("--remote", action="store_true",
                         help="also iraqkg before an Oxigraph server it uploads to")  # fmt: skip
-    parser.add_argument("--http-servers", nargs="+", default=["waitress", "granian"],
-                        choices=["waitress", "granian"], help="iraqkg's HTTP servers")  # fmt: skip
+    parser.add_argument("--http-servers", nargs="+",
+                        default=["waitress", "granian", "granian-no-lane"],
+                        choices=["waitress", "granian", "granian-no-lane"],
+                        help="iraqkg's HTTP servers (granian-no-lane: fast lane off)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "http.json")
     args = parser.parse_args()
     dataset = (args.dataset or current_dataset()).resolve()
@@ -351,9 +367,12 @@ def main() -> None:
         if not args.no_oxigraph:
             port_free(args.oxigraph_port)
         for http_server in args.http_servers:
-            with iraqkg_server(dataset, args.port, args.workers, http_server) as info:
+            name, _, no_lane = http_server.partition("-")
+            extra = ("--fast-lane-ms", "0") if no_lane else ()
+            with iraqkg_server(dataset, args.port, args.workers, name, *extra) as info:
                 info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"], args,
                                        sizes)  # fmt: skip
+                info["fast_lane"] = lane_status(info["url"])
             servers[f"iraqkg-{http_server}"] = info
         if args.remote:  # iraqkg in front of a remote store: an Oxigraph server it uploads to
             port_free(args.oxigraph_port + 1)

@@ -5,11 +5,15 @@
     .venv/bin/python bench/named_queries_bench.py --dataset FILE --store disk \
         --entity-suffix=-copy0 --runs 3 --query-timeout 30 --label 1000x
     .venv/bin/python bench/named_queries_bench.py --served   # and as the endpoint serves it
+    .venv/bin/python bench/named_queries_bench.py --dataset FILE --served-only \
+        --entity-suffix=-copy0 --label 1000x-served   # only the kept answers (large scales)
 
 Times the store's query plus reading every row (the engine's cost), not HTTP. With
 ``--served``, also what the endpoint's executor does for the question's default: the answer
 the build keeps (iraqkg.answers, computed here for the dataset first, and timed), else the
-engine's answer written as SPARQL JSON. Writes
+engine's answer written as SPARQL JSON. ``--served-only`` skips the engine's timings and
+times only what the build keeps: one in-memory store (the answers' own, in a child that
+ends with them) instead of three, for scales where three do not fit. Writes
 bench/results/named_queries[-LABEL].json and .md. One run on a shared machine: compare
 queries within a run.
 """
@@ -67,7 +71,24 @@ def _timed(store, text: str, runs: int) -> dict:
             "p99_ms": round(percentile(times, 0.99), 2), "runs": len(times)}  # fmt: skip
 
 
-def _kept_executor(dataset: Path, texts: dict[str, str], settings, seconds: float):
+class _NotKept:
+    """--served-only: the executor under the kept answers when no engine is loaded; a
+    question it would be asked is reported as not kept, never timed."""
+
+    info = None
+
+    def run(self, task, cancelled=None):
+        raise LookupError("not kept: answered by the engine (see the engine's timings)")
+
+    def status(self) -> dict:
+        return {"mode": "none"}
+
+    def close(self) -> None:
+        pass
+
+
+def _kept_executor(dataset: Path, texts: dict[str, str], settings, seconds: float,
+                   engine: bool = True):  # fmt: skip
     """The endpoint's executor over ``dataset`` with the answers kept for ``texts`` (computed
     in a scratch build folder, as the build does), and what keeping them cost."""
     import atexit
@@ -88,7 +109,9 @@ def _kept_executor(dataset: Path, texts: dict[str, str], settings, seconds: floa
     queries = {name: NamedQuery(name, name, "", text) for name, text in texts.items()}
     answers = compute_answers(folder, queries, seconds, BuildSettings().answer_rows)
     spent = time.perf_counter() - began
-    inner = InlineExecutor(OxigraphEngine(settings, [dataset]), settings)
+    if answers is None:
+        raise SystemExit("no answer was kept")
+    inner = InlineExecutor(OxigraphEngine(settings, [dataset]), settings) if engine else _NotKept()
     return KeptAnswersExecutor(inner, answers, settings), answers, spent
 
 
@@ -144,6 +167,8 @@ def main() -> None:
         action="store_true",
         help="also time the endpoint's executor with the kept answers",
     )
+    parser.add_argument("--served-only", action="store_true",
+                        help="only the kept answers, no engine timings (large scales)")  # fmt: skip
     parser.add_argument(
         "--answer-seconds",
         type=float,
@@ -158,7 +183,10 @@ def main() -> None:
     settings = EndpointSettings(store=args.store)
     apart = args.query_timeout is not None
     if args.served and args.store != "memory":
-        parser.error("--served needs the memory store")
+        parser.error("--served needs the memory store (or --served-only)")
+    if args.served_only:
+        _served_only(args, dataset, settings)
+        return
     started = time.perf_counter()
     # Apart, each query runs in a forked child (a query cannot be stopped but its process
     # can): on disk each child opens the store (read-only, about a second) and the parent
@@ -242,6 +270,71 @@ def main() -> None:
         ]
     out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
+
+
+def _served_only(args, dataset: Path, settings) -> None:
+    from iraqkg.settings import BuildSettings
+
+    texts = {}
+    for name, named in load_named_queries(args.queries).items():
+        if not named.services:
+            bound = named.bind({})
+            texts[name] = _renamed(insert_values(bound.text, bound.bindings), args.entity_suffix)
+    executor, answers, keep_s = _kept_executor(dataset, texts, settings, args.answer_seconds,
+                                               engine=False)  # fmt: skip
+    rows = []
+    for name, text in texts.items():
+        kept = answers.find(text)
+        row = {"query": name, "kept": kept is not None}
+        if kept is not None:
+            row |= {"keep_s": answers_seconds(answers, name)}
+            row |= _timed_served(executor, text, args.runs, settings.max_rows)
+        else:
+            row["why"] = answers.skipped.get(name, "not kept")
+        rows.append(row)
+        print(name, row, file=sys.stderr, flush=True)
+    rows.sort(key=lambda r: -r.get("served_p50_ms", float("inf")))
+    label = f"-{args.label}" if args.label else ""
+    out = ROOT / "bench" / "results" / f"named_queries{label}.json"
+    doc = {"dataset": str(dataset), "runs": args.runs, "answers": {
+        "keep_s": round(keep_s, 2), "kept": len(answers), "skipped": answers.skipped,
+        "answer_seconds": args.answer_seconds}, "queries": rows}  # fmt: skip
+    out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    served = [r["served_p50_ms"] for r in rows if "served_p50_ms" in r]
+    lines = [
+        f"# Named queries served from kept answers ({args.label or 'seed'})",
+        "",
+        f"The endpoint's executor for each question's default (`/questions/NAME`), SPARQL JSON "
+        f"written, {args.runs} runs each, p50 / p99 in ms; dataset `{Path(dataset).name}`. The "
+        f"answers were computed first as the build does ({len(answers)} of {len(rows)} kept in "
+        f"{keep_s:.1f} s, each query allowed {args.answer_seconds:g} s and "
+        f"{BuildSettings().answer_rows} rows); a question not kept goes to the engine "
+        f"(its time: the engine-only results at this scale). Kept and under 50 ms: "
+        f"{sum(v < 50 for v in served)} of {len(served)}; under 5 ms: "
+        f"{sum(v < 5 for v in served)}. One run on a shared 2-core machine.",
+        "",
+        "| query | kept | rows | computed in s | served p50 ms | served p99 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['query']} | yes | {r['served_rows']} | {r['keep_s']} | {r['served_p50_ms']} | "
+        f"{r['served_p99_ms']} |" if r["kept"] else
+        f"| {r['query']} | no: {r['why']} | - | - | - | - |"
+        for r in rows
+    ]  # fmt: skip
+    out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def answers_seconds(answers, name: str) -> float | None:
+    """How long the build took to compute ``name``'s kept answer."""
+    from iraqkg.answers import INDEX
+
+    index = json.loads((answers.folder / INDEX).read_text(encoding="utf-8"))
+    for entry in index.get("answers", {}).values():
+        if entry.get("name") == name:
+            return entry.get("seconds")
+    return None
 
 
 if __name__ == "__main__":

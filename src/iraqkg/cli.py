@@ -464,6 +464,13 @@ def list_queries(queries_dir: str | None) -> None:
     help="Nice value of queries past --demote-after (0: off).",
 )
 @click.option(
+    "--fast-lane-ms",
+    default=EndpointSettings.fast_lane_ms,
+    show_default=True,
+    type=float,
+    help="A query a worker answered within this many ms runs in the server next time (0: off).",
+)
+@click.option(
     "--remote-load",
     type=click.Choice(["upload", "verify"]),
     default=EndpointSettings.remote_load,
@@ -518,6 +525,7 @@ def serve(
     max_connections: int,
     demote_after: float,
     background_nice: int,
+    fast_lane_ms: float,
     remote_load: str,
     remote_union_graph: str,
     remote_timeout_param: str,
@@ -556,6 +564,7 @@ def serve(
             max_connections=max_connections,
             demote_after=demote_after,
             background_nice=background_nice,
+            fast_lane_ms=fast_lane_ms,
             remote_load=remote_load,
             remote_union_graph=remote_union_graph,
             remote_timeout_param=remote_timeout_param or None,

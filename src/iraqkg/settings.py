@@ -156,6 +156,10 @@ class EndpointSettings:
     # Nice value (0..19) of demoted queries; 0 turns demotion off. Linux only (a nice value
     # per thread); elsewhere a no-op.
     background_nice: int = 19
+    # Milliseconds (0..50): a query a worker answered within this is remembered and, asked
+    # again (trailing comments aside), runs in the server process with no worker round trip
+    # (web/fast_lane.py); 0 turns the lane off. engine=oxigraph only.
+    fast_lane_ms: float = 2.0
     # The endpoint's public URL (e.g. https://kg.example.org/sparql), used as the base
     # IRI of queries and in the service description; None: http://host:port/sparql from
     # the settings, never from the request's Host header.
@@ -183,6 +187,7 @@ class EndpointSettings:
             "slow_query_memory": (0, 3600),
             "demote_after": (0.01, 300),
             "background_nice": (0, 19),
+            "fast_lane_ms": (0, 50),
         }
         for name, (low, high) in limits.items():
             value = getattr(self, name)

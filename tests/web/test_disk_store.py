@@ -82,7 +82,7 @@ def test_query_workers_open_the_store_the_parent_wrote(tmp_path, dataset):
 
     copy = tmp_path / "dataset.nq"
     shutil.copy(dataset, copy)
-    settings = replace(DISK, workers=2, cache_bytes=0)
+    settings = replace(DISK, workers=2, cache_bytes=0, fast_lane_ms=0)
     factory = EngineFactory(settings, [copy])
     factory.prepare()
     assert store_dir([copy], True).is_dir()  # written in the parent, before any worker

@@ -50,8 +50,8 @@ def wait_for(condition, what: str, limit: float = 60.0) -> None:
 
 @pytest.fixture(scope="module")
 def pool_endpoint(settings):
-    # no answer cache: every query must reach a worker
-    fast = replace(settings, query_timeout=1, workers=2, cache_bytes=0)
+    # no answer cache and no fast lane: every query must reach a worker
+    fast = replace(settings, query_timeout=1, workers=2, cache_bytes=0, fast_lane_ms=0)
     app = make_pool_app(fast, [MINI], {"build_id": "pool"})
     try:
         with live_server(app, fast) as url:
@@ -90,7 +90,9 @@ def test_other_queries_are_answered_while_one_runs_away(pool_endpoint) -> None:
 
 
 def test_busy_pool_is_503_with_retry_after(settings) -> None:
-    one = replace(settings, query_timeout=2, queue_timeout=1, workers=1, cache_bytes=0)
+    one = replace(
+        settings, query_timeout=2, queue_timeout=1, workers=1, cache_bytes=0, fast_lane_ms=0
+    )
     app = make_pool_app(one, [MINI])
     try:
         with live_server(app, one) as url:
@@ -136,7 +138,7 @@ def test_a_replacement_whose_child_is_gone_before_its_setup_is_retried(
     # BrokenPipeError out of the replacing thread: the pool stayed a worker short for good.
     from iraqkg.web import pool as pool_module
 
-    one = replace(settings, workers=1, cache_bytes=0, queue_timeout=60)
+    one = replace(settings, workers=1, cache_bytes=0, fast_lane_ms=0, queue_timeout=60)
     app = make_pool_app(one, [MINI])
     pool = app.extensions[EXTENSION].executor
     real, failed = pool_module.Worker, []

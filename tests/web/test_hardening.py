@@ -135,7 +135,7 @@ def test_the_library_refuses_deep_queries_too(oxigraph_engine) -> None:
 
 
 def test_a_worker_death_is_logged(settings, caplog) -> None:
-    fast = replace(settings, query_timeout=30, workers=1, cache_bytes=0)
+    fast = replace(settings, query_timeout=30, workers=1, cache_bytes=0, fast_lane_ms=0)
     app = make_pool_app(fast, [MINI])
     pool = app.extensions[EXTENSION].executor
     try:
@@ -152,7 +152,7 @@ def test_a_worker_death_is_logged(settings, caplog) -> None:
 
 
 def test_a_worker_that_died_idle_costs_no_query(settings) -> None:
-    fast = replace(settings, query_timeout=30, workers=2, cache_bytes=0)
+    fast = replace(settings, query_timeout=30, workers=2, cache_bytes=0, fast_lane_ms=0)
     app = make_pool_app(fast, [MINI])
     pool = app.extensions[EXTENSION].executor
     try:
@@ -348,7 +348,9 @@ def _nice_values(pid: int) -> dict[int, int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values")
 def test_long_queries_yield_the_cpu(settings) -> None:
-    fast = replace(settings, query_timeout=2, workers=1, cache_bytes=0, demote_after=0.2)
+    fast = replace(
+        settings, query_timeout=2, workers=1, cache_bytes=0, fast_lane_ms=0, demote_after=0.2
+    )
     app = make_pool_app(fast, [MINI])
     pool = app.extensions[EXTENSION].executor
     try:
@@ -375,7 +377,9 @@ def test_long_queries_yield_the_cpu(settings) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values")
 def test_after_a_demoted_query_the_next_runs_at_normal_priority(settings) -> None:
-    fast = replace(settings, query_timeout=60, workers=1, cache_bytes=0, demote_after=0.01)
+    fast = replace(
+        settings, query_timeout=60, workers=1, cache_bytes=0, fast_lane_ms=0, demote_after=0.01
+    )
     app = make_pool_app(fast, [MINI])
     pool = app.extensions[EXTENSION].executor
     try:
@@ -393,8 +397,8 @@ def test_after_a_demoted_query_the_next_runs_at_normal_priority(settings) -> Non
 
 
 def test_background_nice_zero_turns_priorities_off(settings) -> None:
-    fast = replace(settings, query_timeout=1, workers=1, cache_bytes=0, background_nice=0,
-                   demote_after=0.1)  # fmt: skip
+    fast = replace(settings, query_timeout=1, workers=1, cache_bytes=0, fast_lane_ms=0,
+                   background_nice=0, demote_after=0.1)  # fmt: skip
     app = make_pool_app(fast, [MINI])
     pool = app.extensions[EXTENSION].executor
     try:

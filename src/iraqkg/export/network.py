@@ -113,6 +113,7 @@ NOT_DRAWN = (
     "controls",
     "publishedBy",
     "providesSecurityIn",  # its object is a place
+    "capitalOf",  # between places (added for source-001)
 )
 # Statuses that mean a source disagrees with a tie ("Negated": a Reported statement that it
 # does not hold, ``ikg:negated``). The build's own marks (``ikg:contested`` on statements,

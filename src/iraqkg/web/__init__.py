@@ -43,6 +43,10 @@ def _executor(
         from iraqkg.web.pool import ProcessPool
 
         executor = ProcessPool(engine_factory, settings)
+        if settings.fast_lane_ms and settings.engine == "oxigraph":
+            from iraqkg.web.fast_lane import FastLane
+
+            executor = FastLane(executor, engine_factory, settings)
         atexit.register(executor.close)
     if settings.cache_bytes:  # half here, half for whole responses (ResponseCache)
         executor = CachingExecutor(executor, settings.cache_bytes // 2)

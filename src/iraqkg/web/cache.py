@@ -83,7 +83,7 @@ class CachingExecutor:
     @property
     def uncached(self) -> Executor:
         """The executor underneath (for probes that must reach the engine)."""
-        return self._inner
+        return getattr(self._inner, "uncached", self._inner)
 
     def run(self, task: Task, cancelled: Callable[[], bool] | None = None) -> Reply:
         reply = self._answers.get(task)

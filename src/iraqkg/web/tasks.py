@@ -9,6 +9,7 @@ granian's event loop, which sends every query, put pickling at about a tenth of 
 from __future__ import annotations
 
 import pickle
+import time
 from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
 
@@ -42,6 +43,9 @@ class Reply(NamedTuple):
     kind: str  # "select" | "ask" | "graph"
     size: int  # rows, triples, or 1 for ASK
     truncated: bool = False
+    # CPU seconds run_task took on its thread (engine and writing; fast_lane.py remembers
+    # the cheap ones): CPU, not wall, so that a loaded machine does not make a query dear
+    cpu_seconds: float = 0.0
 
 
 def send_message(connection: Connection, message: Any) -> None:
@@ -53,6 +57,7 @@ def send_message(connection: Connection, message: Any) -> None:
 
 def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> Reply:
     """Run one task on ``engine``; raises EngineError or NotAcceptable on failure."""
+    began = time.thread_time()
     # the same parser as the engine's own check (rdflib reads queries differently)
     parser = "rdflib" if engine.name == "rdflib" else "oxigraph"
     info = check_query(
@@ -86,4 +91,5 @@ def run_task(engine: Engine, task: Task, service_allowlist: tuple[str, ...]) -> 
     body = result.serialize(chosen.media_type)
     if task.max_bytes is not None and len(body) > task.max_bytes:
         raise AnswerTooLarge(task.max_bytes)
-    return Reply(body, chosen.content_type, result.kind, len(result), result.truncated)
+    return Reply(body, chosen.content_type, result.kind, len(result), result.truncated,
+                 time.thread_time() - began)  # fmt: skip
