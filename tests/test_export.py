@@ -167,10 +167,13 @@ def test_edge_counts_equal_what_sparql_counts(network, select):
         f"""SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE {{ {VALUES}
         GRAPH ?t {{ ?s ?p ?o }} {ties} {holds} {ends} }}""",
     )
+    # MINUS, not FILTER NOT EXISTS: the same rows here (the inner pattern shares only ?s ?p
+    # ?o, all bound), but pyoxigraph 0.5 ran NOT EXISTS once per triple over the union graph
+    # and took minutes; MINUS is one anti-join (0.06 s)
     inferred = _count(
         select,
         f"""SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {VALUES}
-        GRAPH ?t {{ ?s ?p ?o }} {ties} FILTER NOT EXISTS {{ {holds} }} {ends} }} }} }}""",
+        GRAPH ?t {{ ?s ?p ?o }} {ties} MINUS {{ {holds} }} {ends} }} }} }}""",
     )
     claims = _count(
         select,
