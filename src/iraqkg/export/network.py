@@ -114,6 +114,7 @@ NOT_DRAWN = (
     "publishedBy",
     "providesSecurityIn",  # its object is a place
     "capitalOf",  # between places (added for source-001)
+    "placeOfPublication",  # a work to a city
 )
 # Statuses that mean a source disagrees with a tie ("Negated": a Reported statement that it
 # does not hold, ``ikg:negated``). The build's own marks (``ikg:contested`` on statements,
