@@ -130,12 +130,13 @@ def test_who_was_blamed_for_the_drone_strike_and_who_denied_it(ask):
     ) in rows
     # 002 para 33: Qaani "claimed that it was not done with Iranian approval".
     assert ("Denied", "orderedBy", "Iran", "Esmael Qaani", "id:source-002", "33") in rows
-    # 002 para 27: militia supporters suggested Kadhimi fabricated it himself.
+    # 002 para 27: "Other militia supporters even suggested that the whole story of the drone
+    # attack was fabricated by al-Kadhimi himself": some supporters (their own group), not all.
     assert (
         "Alleged",
         "perpetrator",
         "Mustafa al-Kadhimi",
-        "Shia militia supporters",
+        "Militia supporters alleging a fabricated attack, November 2021",
         "id:source-002",
         "27",
     ) in rows

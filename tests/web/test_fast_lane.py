@@ -156,6 +156,23 @@ def test_probes_reach_the_pool_and_the_lane_is_the_oxigraph_engines_only(lane_an
         close_app(rdflib_app)
 
 
+def test_a_large_dataset_in_memory_gets_no_lane_but_on_disk_it_does(monkeypatch):
+    # a third copy of a large dataset in memory (two workers and the lane) would not fit
+    from iraqkg.web import fast_lane
+
+    monkeypatch.setattr(fast_lane, "MEMORY_STORE_BYTES", MINI.stat().st_size - 1)
+    assert not fast_lane.fits(BASE, [MINI])
+    assert fast_lane.fits(replace(BASE, store="disk"), [MINI])
+    assert not fast_lane.fits(replace(BASE, store="disk", fast_lane_ms=0), [MINI])
+    app = make_pool_app(BASE, [MINI])
+    try:
+        assert not isinstance(app.extensions[EXTENSION].executor, FastLane)
+    finally:
+        close_app(app)
+    monkeypatch.setattr(fast_lane, "MEMORY_STORE_BYTES", MINI.stat().st_size)
+    assert fast_lane.fits(BASE, [MINI])
+
+
 def test_the_setting_has_limits():
     with pytest.raises(ValueError, match="fast_lane_ms"):
         EndpointSettings(fast_lane_ms=51)

@@ -40,12 +40,11 @@ def _executor(
     if isinstance(engine_factory, Engine):
         executor = InlineExecutor(engine_factory, settings)
     else:
+        from iraqkg.web.fast_lane import FastLane, fits
         from iraqkg.web.pool import ProcessPool
 
         executor = ProcessPool(engine_factory, settings)
-        if settings.fast_lane_ms and settings.engine == "oxigraph":
-            from iraqkg.web.fast_lane import FastLane
-
+        if fits(settings, getattr(engine_factory, "files", None)):
             executor = FastLane(executor, engine_factory, settings)
         atexit.register(executor.close)
     if settings.cache_bytes:  # half here, half for whole responses (ResponseCache)

@@ -20,8 +20,11 @@ appended to defeat caches changes nothing the engine does); with a triple-quoted
 the query the text is taken as it is. A run on the lane that takes longer than the limit
 sends the task back to the workers. The server's engine is opened the first time a task is
 remembered, in the background: start-up is unchanged, and until it is open tasks go to the
-workers. With ``store=memory`` it is one more copy of the dataset in the server process;
-``fast_lane_ms=0`` turns the lane off.
+workers. With ``store=memory`` it is one more copy of the dataset in the server process,
+so there the lane is used only for datasets up to ``MEMORY_STORE_BYTES`` (``fits``): at
+1000x the seed, two workers and a third copy would not fit in 24 GiB. With ``store=disk``
+the lane's engine opens the same on-disk store read-only, at any size. ``fast_lane_ms=0``
+turns the lane off.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from iraqkg.engines import Engine
@@ -42,6 +46,18 @@ from iraqkg.web.tasks import Reply, Task, run_task
 log = logging.getLogger(__name__)
 _REMEMBERED = 10_000  # most task keys kept
 _LONG_STRINGS = ('"""', "'''")
+# Largest dataset (bytes of N-Quads) the lane loads into the server's memory (store=memory):
+# the seed's is a few MB; 100x the seed about 700 MB in files and more in memory.
+MEMORY_STORE_BYTES = 256 * 2**20
+
+
+def fits(settings: EndpointSettings, files: Iterable[Path] | None) -> bool:
+    """Whether the lane may open its engine: Oxigraph, and on disk or a small dataset."""
+    if not settings.fast_lane_ms or settings.engine != "oxigraph":
+        return False
+    if settings.store == "disk" or files is None:
+        return True
+    return sum(Path(f).stat().st_size for f in files) <= MEMORY_STORE_BYTES
 
 
 def lane_key(task: Task) -> tuple:
