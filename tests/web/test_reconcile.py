@@ -172,7 +172,10 @@ def test_suggest_entity_type_property(client, validators):
         {"id": "Person", "name": "person"}
     ]
     page_two = _get(client, "/reconcile/suggest/entity", prefix="Kata", cursor="2")["result"]
-    assert page_two == entities["result"][2:]
+    # the second page starts at the first page's third row (and may run past its end when
+    # more entities match than one page holds)
+    first_page = entities["result"]
+    assert page_two[: len(first_page) - 2] == first_page[2:] and page_two
     types = _valid(
         validators,
         "suggest-types-response.json",
