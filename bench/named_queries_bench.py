@@ -193,12 +193,7 @@ def main() -> None:
     # never does; in memory the parent loads it once and every child inherits it.
     store = None if apart and args.store == "disk" else load_store(settings, [dataset])
     load_s = time.perf_counter() - started
-    texts = {}
-    for name, named in load_named_queries(args.queries).items():
-        if named.services:  # federated (Wikidata): measured against a mirror, not here
-            continue
-        bound = named.bind({})  # defaults applied
-        texts[name] = _renamed(insert_values(bound.text, bound.bindings), args.entity_suffix)
+    texts = _default_texts(args)
     executor = answers = None
     keep_s = 0.0
     if args.served:
@@ -275,19 +270,16 @@ def main() -> None:
 def _served_only(args, dataset: Path, settings) -> None:
     from iraqkg.settings import BuildSettings
 
-    texts = {}
-    for name, named in load_named_queries(args.queries).items():
-        if not named.services:
-            bound = named.bind({})
-            texts[name] = _renamed(insert_values(bound.text, bound.bindings), args.entity_suffix)
+    texts = _default_texts(args)
     executor, answers, keep_s = _kept_executor(dataset, texts, settings, args.answer_seconds,
                                                engine=False)  # fmt: skip
+    seconds = answers_seconds(answers)
     rows = []
     for name, text in texts.items():
         kept = answers.find(text)
         row = {"query": name, "kept": kept is not None}
         if kept is not None:
-            row |= {"keep_s": answers_seconds(answers, name)}
+            row |= {"keep_s": seconds.get(name)}
             row |= _timed_served(executor, text, args.runs, settings.max_rows)
         else:
             row["why"] = answers.skipped.get(name, "not kept")
@@ -326,15 +318,23 @@ def _served_only(args, dataset: Path, settings) -> None:
     print("\n".join(lines))
 
 
-def answers_seconds(answers, name: str) -> float | None:
-    """How long the build took to compute ``name``'s kept answer."""
+def answers_seconds(answers) -> dict[str, float | None]:
+    """How long the build took to compute each kept answer, by query name."""
     from iraqkg.answers import INDEX
 
     index = json.loads((answers.folder / INDEX).read_text(encoding="utf-8"))
-    for entry in index.get("answers", {}).values():
-        if entry.get("name") == name:
-            return entry.get("seconds")
-    return None
+    return {e.get("name"): e.get("seconds") for e in index.get("answers", {}).values()}
+
+
+def _default_texts(args) -> dict[str, str]:
+    """Each named query with its defaults bound (federated ones left out: measured against
+    a mirror, not here), renamed to the synthetic copy's entities."""
+    texts = {}
+    for name, named in load_named_queries(args.queries).items():
+        if not named.services:
+            bound = named.bind({})
+            texts[name] = _renamed(insert_values(bound.text, bound.bindings), args.entity_suffix)
+    return texts
 
 
 if __name__ == "__main__":
