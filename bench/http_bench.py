@@ -52,6 +52,15 @@ SHORT = [
 ]
 
 
+# iraqkg's variants: (HTTP server, more serve options, server processes sharing the workers)
+VARIANTS = {
+    "waitress": ("waitress", (), 1),
+    "granian": ("granian", (), 1),
+    "granian-no-lane": ("granian", ("--fast-lane-ms", "0"), 1),
+    "granian-2proc": ("granian", ("--http-processes", "2"), 2),
+}
+
+
 def short_mix() -> list[str]:
     return [PREFIXES + q for q in SHORT]
 
@@ -246,25 +255,47 @@ def measure(wrk: str, url: str, mixes: dict, modes: list[str], args, sizes: dict
     return out
 
 
+def healths(url: str) -> list[dict]:
+    """/healthz of every iraqkg server process (``--http-processes``: the kernel picks one
+    per connection, so ask on fresh connections until each has answered); [] for another
+    server."""
+    found: dict[int, dict] = {}
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(url.rsplit("/", 1)[0] + "/healthz", timeout=30) as answer:
+                health = json.loads(answer.read())
+        except (OSError, ValueError):
+            return []
+        process = health.get("process") or {"pid": 0, "of": 1}
+        found[process["pid"]] = health
+        if len(found) >= process["of"]:
+            break
+    return list(found.values())
+
+
 def cache_hits(url: str) -> int | None:
-    """Answers iraqkg gave from a cache so far (None for another server): an uncached run
-    must add none."""
-    try:
-        with urllib.request.urlopen(url.rsplit("/", 1)[0] + "/healthz", timeout=30) as response:
-            health = json.loads(response.read())
-    except (OSError, ValueError):
+    """Answers iraqkg gave from a cache so far, all its processes (None for another
+    server): an uncached run must add none."""
+    found = healths(url)
+    if not found:
         return None
-    executor = health.get("executor", {})
-    return (health.get("response_cache", {}).get("hits", 0)
-            + executor.get("cache", {}).get("hits", 0)
-            + executor.get("kept_answers", {}).get("hits", 0))  # fmt: skip
+    total = 0
+    for health in found:
+        executor = health.get("executor", {})
+        total += (health.get("response_cache", {}).get("hits", 0)
+                  + executor.get("cache", {}).get("hits", 0)
+                  + executor.get("kept_answers", {}).get("hits", 0))  # fmt: skip
+    return total
 
 
 def lane_status(url: str) -> dict | None:
-    """What iraqkg's fast lane did (fast_lane.py): how many queries it answered in the server
-    process, computed afresh, rather than on a worker."""
-    with urllib.request.urlopen(url.rsplit("/", 1)[0] + "/healthz", timeout=30) as response:
-        return json.loads(response.read()).get("executor", {}).get("fast_lane")
+    """What iraqkg's fast lane did (fast_lane.py), summed over its processes: how many
+    queries it answered in a server process, computed afresh, rather than on a worker."""
+    lanes = [h.get("executor", {}).get("fast_lane") for h in healths(url)]
+    lanes = [lane for lane in lanes if lane]
+    if not lanes:
+        return None
+    return {key: sum(lane[key] for lane in lanes) for key in ("answered", "remembered", "known")}
 
 
 def ratios(servers: dict, top: int) -> dict:
@@ -295,7 +326,9 @@ def markdown(doc: dict) -> str:
         "unique comment per request, so no cache answers it. With the fast lane (the default; "
         "`granian-no-lane` is `--fast-lane-ms 0`) a query text a worker answered within 2 ms "
         "of CPU is run, computed afresh, in the server process when asked again, trailing "
-        "comment aside: a routing choice, not a cache.",
+        "comment aside: a routing choice, not a cache. `granian-2proc` is `--http-processes 2` "
+        "with half the query workers in each process (the same number in all); its server "
+        "memory is the first process's, the replica's counts with the workers.",
         "",
         f"## Throughput ratio iraqkg / Oxigraph server at {top} connections",
         "",
@@ -351,9 +384,10 @@ def main() -> None:
     parser.add_argument("--remote", action="store_true",
                         help="also iraqkg before an Oxigraph server it uploads to")  # fmt: skip
     parser.add_argument("--http-servers", nargs="+",
-                        default=["waitress", "granian", "granian-no-lane"],
-                        choices=["waitress", "granian", "granian-no-lane"],
-                        help="iraqkg's HTTP servers (granian-no-lane: fast lane off)")  # fmt: skip
+                        default=["waitress", "granian", "granian-no-lane", "granian-2proc"],
+                        choices=list(VARIANTS),
+                        help="iraqkg's HTTP servers (granian-no-lane: fast lane off; "
+                             "granian-2proc: two server processes)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "http.json")
     args = parser.parse_args()
     dataset = (args.dataset or current_dataset()).resolve()
@@ -367,9 +401,9 @@ def main() -> None:
         if not args.no_oxigraph:
             port_free(args.oxigraph_port)
         for http_server in args.http_servers:
-            name, _, no_lane = http_server.partition("-")
-            extra = ("--fast-lane-ms", "0") if no_lane else ()
-            with iraqkg_server(dataset, args.port, args.workers, name, *extra) as info:
+            name, extra, share = VARIANTS[http_server]
+            workers = max(1, args.workers // share)  # the same query workers in all
+            with iraqkg_server(dataset, args.port, workers, name, *extra) as info:
                 info["runs"] = measure(wrk, info["url"], mixes, ["uncached", "cached"], args,
                                        sizes)  # fmt: skip
                 info["fast_lane"] = lane_status(info["url"])

@@ -370,6 +370,13 @@ def list_queries(queries_dir: str | None) -> None:
     "else asyncio.",
 )
 @click.option(
+    "--http-processes",
+    default=EndpointSettings.http_processes,
+    show_default=True,
+    type=int,
+    help="granian server processes on the one port, each with its own --workers (Linux).",
+)
+@click.option(
     "--workers",
     default=EndpointSettings.workers,
     show_default=True,
@@ -510,6 +517,7 @@ def serve(
     store: str,
     http_server: str,
     event_loop: str,
+    http_processes: int,
     workers: int,
     max_rows: int,
     allow_service: tuple[str, ...],
@@ -533,7 +541,7 @@ def serve(
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
     from .engines import EngineFactory, open_engine
-    from .web import create_app
+    from .web import create_app, replicas
     from .web.server import serve as run_server
 
     if endpoint and engine == "oxigraph":
@@ -554,6 +562,7 @@ def serve(
             query_timeout=timeout,
             http_server=http_server,
             event_loop=event_loop,
+            http_processes=http_processes,
             store=store,
             workers=workers,
             max_rows=max_rows,
@@ -598,11 +607,16 @@ def serve(
         fallback = CurrentBuildFiles(files[0].parent.parent.resolve())  # OUT/ID/dataset.nq
     factory = EngineFactory(settings, files, fallback=fallback)
     factory.prepare()
+    settings, port_holder = replicas.reserve_port(settings)
     app = create_app(settings, factory, info)
-    click.echo(f"serving {', '.join(map(str, files))} at http://{host}:{port}/sparql", err=True)
+    recipe = replicas.Recipe(settings, factory, info) if settings.http_processes > 1 else None
+    click.echo(f"serving {', '.join(map(str, files))} at "
+               f"http://{host}:{settings.port}/sparql", err=True)  # fmt: skip
     try:
-        run_server(app, settings)
+        run_server(app, settings, recipe)
     finally:
+        if port_holder is not None:
+            port_holder.close()
         if held is not None:
             held.unlink(missing_ok=True)
 

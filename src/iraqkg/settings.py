@@ -6,6 +6,7 @@ Nothing here reads the environment: the CLI (the edge) turns options and
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +125,11 @@ class EndpointSettings:
     # granian's event loop: "auto" (uvloop when installed, else asyncio), "asyncio" or
     # "uvloop" (its loop costs less per request: bench/results/http.md).
     event_loop: str = "auto"
+    # granian's server processes on the one port (1..16; Linux): each further one is a
+    # replica with its own app, ``workers`` query workers, fast lane and answer cache, and
+    # the kernel spreads connections over them (web/replicas.py). One event loop tops out
+    # near one core: on a machine with more, 2 or more serves more short queries.
+    http_processes: int = 1
     # Request threads (1..64): waitress's, or those granian hands requests to.
     threads: int = 8
     # Bytes of answers kept for repeated queries (0..1 GiB; 0 turns the cache off).
@@ -188,6 +194,7 @@ class EndpointSettings:
             "demote_after": (0.01, 300),
             "background_nice": (0, 19),
             "fast_lane_ms": (0, 50),
+            "http_processes": (1, 16),
         }
         for name, (low, high) in limits.items():
             value = getattr(self, name)
@@ -201,6 +208,10 @@ class EndpointSettings:
             raise ValueError(f"setting store={self.store!r}: use memory or disk")
         if self.http_server not in {"waitress", "granian"}:
             raise ValueError(f"setting http_server={self.http_server!r}: use waitress or granian")
+        if self.http_processes > 1 and self.http_server != "granian":
+            raise ValueError("setting http_processes > 1 needs http_server=granian")
+        if self.http_processes > 1 and not sys.platform.startswith("linux"):
+            raise ValueError("setting http_processes > 1 needs Linux (SO_REUSEPORT)")
         if self.event_loop not in {"auto", "asyncio", "uvloop"}:
             raise ValueError(f"setting event_loop={self.event_loop!r}: use auto, asyncio or uvloop")
         if self.remote_timeout_unit not in {"s", "ms"}:

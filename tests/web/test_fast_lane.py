@@ -56,11 +56,31 @@ def lane_and_pool():
         ("# leading\nASK { ?s ?p ?o }", "# leading\nASK { ?s ?p ?o }"),
         # a line that looks like a comment may sit inside a long string: text kept as is
         ('SELECT ("""a\n#b""" AS ?x) {}\n# c', 'SELECT ("""a\n#b""" AS ?x) {}\n# c'),
+        # CRLF is a newline (a browser's form sends it)
+        ("ASK { ?s ?p ?o }\r\n# run 2\r\n", "ASK { ?s ?p ?o }"),
+        # a lone CR ends a comment: what follows it is query text, so nothing is stripped
+        ("ASK { ?s ?p ?o }\n# x\r}", "ASK { ?s ?p ?o }\n# x\r}"),
+        # \u escapes may be read before the comments are (the SPARQL grammar's order)
+        ("ASK { ?s ?p ?o }\n# x \\u000A }", "ASK { ?s ?p ?o }\n# x \\u000A }"),
     ],
 )
 def test_the_key_is_the_text_without_trailing_comment_lines(text, same_as):
     assert lane_key(Task(text)) == lane_key(Task(same_as))
     assert lane_key(Task(text))[0] == same_as.rstrip()
+
+
+# Regression: the lane runs the text without its trailing comments (its checks cached);
+# a lone CR in what looked like a trailing comment made LIMIT 1 query text, and the lane
+# must not drop it.
+def test_what_follows_a_lone_carriage_return_is_run(lane_and_pool):
+    app, url_on, url_off = lane_and_pool
+    query = "SELECT ?s WHERE { ?s ?p ?o }\n# one row only\rLIMIT 1"
+    for _ in range(2):  # the second time on the lane, if it were learnt
+        request(url_on, query)
+        _wait_open(app)
+    status, content_type, body = request(url_on, query)
+    assert status == 200
+    assert len(parsed(content_type, body)["results"]["bindings"]) == 1
 
 
 def test_the_key_holds_the_rest_of_the_task():

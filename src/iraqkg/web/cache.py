@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from iraqkg.engines.policy import stable_answer
+from iraqkg.engines.policy import stable_answer, without_trailing_comments
 from iraqkg.web.executor import Executor, run_async
 from iraqkg.web.tasks import Reply, Task
 
@@ -27,9 +27,13 @@ LOOKED_UP = "iraqkg.cache_looked_up"
 _LARGEST_SHARE = 8
 
 
-@functools.lru_cache(maxsize=64)  # asked twice per query: by the executor and the front
 def cacheable(query: str) -> bool:
-    return stable_answer(query)
+    # asked twice per query (by the executor and the front), by texts that differ only in
+    # a trailing comment when a client defeats caches: cached on the text without it
+    return _stable(without_trailing_comments(query))
+
+
+_stable = functools.lru_cache(maxsize=256)(stable_answer)
 
 
 class BoundedLru:

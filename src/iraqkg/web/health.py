@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Response, jsonify
 
 from iraqkg import __version__
@@ -42,6 +44,8 @@ def healthz() -> Response:
         "triples": executor.info.counts,
         "union_default_graph": state.settings.union_default_graph,
         "executor": status,
+        # which of the server's processes answered (http_processes over 1: replicas.py)
+        "process": {"pid": os.getpid(), "of": state.settings.http_processes},
         "response_cache": state.response_cache.status() if state.response_cache else None,
         "version": __version__,
     }

@@ -1,4 +1,5 @@
 """Serving the app with waitress (the default) or granian, limits from the endpoint settings.
+Under granian, ``http_processes`` over 1 adds replica processes on the same port (replicas.py).
 
 waitress reads requests on one asynchronous loop and hands only complete requests to its
 threads, so a slow client holds a socket, not a thread. Three defences sit at the
@@ -24,7 +25,8 @@ from waitress.task import ErrorTask
 
 from iraqkg.errors import InputError
 from iraqkg.settings import EndpointSettings
-from iraqkg.web import close_app
+from iraqkg.web import close_app, replicas
+from iraqkg.web.replicas import Recipe
 from iraqkg.web.state import EXTENSION
 
 log = logging.getLogger(__name__)
@@ -117,10 +119,15 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def serve(app: Flask, settings: EndpointSettings) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM), then stop the query workers."""
+def serve(app: Flask, settings: EndpointSettings, recipe: Recipe | None = None) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM), then stop the query workers. With
+    ``http_processes`` over 1 (granian), ``recipe`` makes the other processes' apps."""
     if settings.http_server == "granian":
-        serve_granian(app, settings)
+        started = replicas.start(recipe) if recipe is not None else []
+        try:
+            serve_granian(app, settings)
+        finally:
+            replicas.stop(started)
         return
     server = make_server(app, settings)
     _stop_on_sigterm()
