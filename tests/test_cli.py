@@ -180,3 +180,15 @@ def test_serve_offers_the_dump_of_a_dataset_named_by_a_relative_path(mini, monke
     result = _run("serve", "--dataset", "dataset.nq", "--get", "/dataset.nq")
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == dump.read_bytes()
+
+
+def test_python_dash_m_iraqkg_is_the_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "iraqkg", "queries"], capture_output=True,
+                          text=True, cwd=REPO, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "drone-strike-blame" in done.stdout
+    assert "Usage: iraqkg" in subprocess.run([sys.executable, "-m", "iraqkg", "--help"],
+                                             capture_output=True, text=True).stdout  # fmt: skip
