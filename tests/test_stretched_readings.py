@@ -128,10 +128,32 @@ CASES = {
         [
             ("fatah-networks-of-violence", "rivalOf", "mohammed-al-halbousi"),
             ("mohammed-al-halbousi", "rivalOf", "fatah-networks-of-violence"),
+            # "groups from this network", not the networks as a whole (eleventh reading)
+            ("fatah-networks-of-violence", "attacked", "residence-of-mohammed-al-halbousi"),
         ],
-        "000-17-fatah-networks-attacked-halbousi",
-        ("fatah-networks-of-violence", "attacked", "residence-of-mohammed-al-halbousi"),
-        ["house", "attacked"],
+        "000-17-network-groups-attacked-halbousi-house",
+        (
+            "groups-from-fatahs-networks-that-attacked-halbousis-house",
+            "attacked",
+            "residence-of-mohammed-al-halbousi",
+        ),
+        ["house", "attacked", "groups from this network"],
+    ),
+    "vanguard-groups-loosely-linked": (
+        [],
+        "000-17-vanguard-groups-loosely-linked-to-pmu",
+        (
+            "vanguard-groups-loosely-linked-to-the-pmu",
+            "alignedWith",
+            "popular-mobilization-forces",
+        ),
+        ["vanguard groups loosely linked"],
+    ),
+    "pmu-demonstrators-not-the-pmu": (
+        [("protests-against-2021-election-results", "participant", "popular-mobilization-forces")],
+        "000-13-occupation-participant-demonstrators",
+        ("protests-against-2021-election-results", "participant", "militia-supporters"),
+        ["demonstrators from the PMU"],
     ),
     "us-strikes-on-militias": (
         [
