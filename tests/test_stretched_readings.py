@@ -204,11 +204,36 @@ CASES = {
         ["frustrate the efforts", "the Sadrists"],
     ),
     # 002 para 34: "with the help of extensive Iranian mediation" was read as backing
+    # (eleventh reading: among "Shia factions with strong ties to Iran", not every Shia faction)
     "iran-mediated-not-backed-the-shia-factions": (
-        [("shia-factions", "backedBy", "iran")],
+        [
+            ("shia-factions", "backedBy", "iran"),
+            ("shia-factions-with-strong-ties-to-iran", "backedBy", "iran"),
+        ],
         "002-34-iran-mediated-among-shia-factions",
-        ("iran", "mediatesBetween", "shia-factions"),
-        ["extensive Iranian mediation"],
+        ("iran", "mediatesBetween", "shia-factions-with-strong-ties-to-iran"),
+        ["extensive Iranian mediation", "Shia factions with strong ties to Iran"],
+    ),
+    # 002 para 34: "Shia factions with strong ties to Iran" were read as every Shia faction.
+    "factions-with-strong-ties-not-every-shia-faction": (
+        [
+            ("shia-factions", "alignedWith", "iran"),
+            ("shia-factions", "controls", "iraqi-government"),
+            ("iran", "mediatesBetween", "shia-factions"),
+        ],
+        "002-34-shia-factions-ties-iran",
+        ("shia-factions-with-strong-ties-to-iran", "alignedWith", "iran"),
+        ["Shia factions with strong ties to Iran"],
+    ),
+    # 002 para 22: "The KDP leaders" criticised the militias and gave refuge, not the whole KDP.
+    "kdp-leaders-not-the-kdp": (
+        [
+            ("kurdistan-democratic-party", "criticised", "iran-backed-shia-militias"),
+            ("anti-militia-activists", "backedBy", "kurdistan-democratic-party"),
+        ],
+        "002-22-kdp-leaders-criticised-militias",
+        ("kdp-leaders", "criticised", "iran-backed-shia-militias"),
+        ["The KDP leaders"],
     ),
 }
 
