@@ -27,8 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from iraqkg.settings import EndpointSettings
-
-log = logging.getLogger(__name__)
+from iraqkg.web.worker_pipe import child_env
 
 # python -c BOOT PARENT_PID; the recipe (a pickled Recipe) comes on stdin.
 BOOT = """\
@@ -67,8 +66,7 @@ def reserve_port(settings: EndpointSettings) -> tuple[EndpointSettings, socket.s
 
 def start(recipe: Recipe) -> list[subprocess.Popen]:
     """Start ``http_processes - 1`` replicas; each serves until the server stops."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    env = child_env()  # what a query worker gets: the parent's import path
     payload = pickle.dumps(recipe)
     started = []
     for _ in range(recipe.settings.http_processes - 1):

@@ -41,7 +41,7 @@ main(sys.argv[1:])
 """
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     # The worker must import what the parent imports, however the parent's path was set.
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
@@ -65,7 +65,7 @@ class Worker:
                     str(os.getpid()),
                 ],  # fmt: skip
                 pass_fds=(to_child_r, from_child_w),
-                env=_child_env(),
+                env=child_env(),
                 stdin=subprocess.DEVNULL,
             )
         finally:
