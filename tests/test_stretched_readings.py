@@ -85,10 +85,12 @@ CASES = {
     ),
     "others-in-the-militias-not-the-militias": (
         # (the militias as a whole accuse the U.S. in paragraph 35: st:002-35-militias-accused-us)
-        [],
-        "002-26-militias-accused-unspecified-party-read-as-us",
-        ("militia-members-alleging-a-conspiracy-2021-11", "accused", "united-states"),
-        ["accusing an unspecified party"],
+        # Twelfth reading: the party is "a reference to Iran's enemies, such as the U.S.", the
+        # class, not the U.S. alone (was st:002-26-militias-accused-unspecified-party-read-as-us).
+        [("militia-members-alleging-a-conspiracy-2021-11", "accused", "united-states")],
+        "002-26-conspiracy-theorists-accused-irans-enemies",
+        ("militia-members-alleging-a-conspiracy-2021-11", "accused", "irans-enemies"),
+        ["accusing an unspecified party", "Iran's enemies, such as the U.S."],
     ),
     "some-groups-supported-assad": (
         [
