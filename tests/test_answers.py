@@ -306,10 +306,12 @@ def test_attacks_on_us_forces(ask):
         ("ikg:perpetrator", "Iran-backed Shia militias"),
         ("ikg:location", "Tower 22"),
         ("ikg:location", "Jordan"),
-        ("ikg:victim", "U.S. military"),
+        # the three dead, not the U.S. military as a whole (twelfth reading)
+        ("ikg:victim", "U.S. service members killed in the Tower 22 attack"),
         # "the militias illegally attacked and killed U.S. soldiers across international borders"
         ("ikg:target", "U.S. military"),
     } <= tower
+    assert ("ikg:victim", "U.S. military") not in tower
     # The base is in Jordan: the attack's target is not the U.S. forces in Iraq.
     assert ("ikg:target", "U.S. forces in Iraq") not in tower
     # 004 para 8: "Militia attacks on U.S. forces in Iraq, Syria, Jordan, and elsewhere in

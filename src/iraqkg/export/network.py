@@ -99,6 +99,7 @@ RELATIONAL = (
     "obstructed",  # added for source-004
     "defeated",  # added for source-002
     "resents",  # added for source-001: an attitude between actors, drawn like criticism
+    "strainedRelationsWith",  # added for source-004: the state of a relationship, both ways
 )
 NETWORK_PREDICATES = AFFILIATION + RELATIONAL
 # Ties between actors deliberately not drawn (tests check every tie in the data is one or

@@ -75,6 +75,7 @@ KIND_COLOURS = {
     "littleControlOver": "#b08fbf",
     "obstructed": "#6f4f2f",
     "defeated": "#5f8f2f",
+    "strainedRelationsWith": "#b07a4f",
 }
 OTHER_COLOUR = "#444444"
 # Node fill by the first matching type.
