@@ -284,13 +284,15 @@ def test_a_contested_tie_and_what_rests_on_it_are_marked(network):
     assert not network.graph.get_edge_data("id:hadi-al-ameri", "id:badr-organization")[AMERI_BADR][
         "contested"
     ]
-    # A denial by the actor concerned contests the tie as well.
-    (denied,) = [
+    # The actor's own claim that the tie does not hold (source-001 ¶20: "Al-Sadr's claim is
+    # that he is free from ... influence, including that of Iran") is marked contested too.
+    (claimed,) = [
         d
         for d in network.graph.get_edge_data("id:muqtada-al-sadr", "id:iran").values()
-        if d["status"] == "Denied"
+        if d["kind"] == "alignedWith"
     ]
-    assert denied["contested"] and denied["kind"] == "alignedWith"
+    assert claimed["status"] == "Negated" and claimed["contested"]
+    assert claimed["statement"] == "st:001-20-sadr-claims-free-of-iran"
 
 
 # --- GraphML, GEXF, CSV, SVG ----------------------------------------------------------------
