@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from endpoint_helpers import MINI, free_port, live_server, make_pool_app, wait_until_up
 from test_endpoint_workers import PATHOLOGICAL, wait_for
+from test_faults import alive, children
 
 from iraqkg.build import in_use, lease
 from iraqkg.engines import EngineFactory, EngineUnavailable, QueryTimeout, open_engine
@@ -163,7 +164,7 @@ def test_a_worker_that_died_idle_costs_no_query(settings) -> None:
 
         def dead() -> bool:  # a zombie whose threads have all exited: reapable
             tasks = Path(f"/proc/{victim}/task")
-            return not _alive(victim) and (not tasks.exists() or len(list(tasks.iterdir())) <= 1)
+            return not alive(victim) and (not tasks.exists() or len(list(tasks.iterdir())) <= 1)
 
         wait_for(dead, "the worker to die", 10)
         # whichever worker the queue hands out first, both queries are answered
@@ -267,21 +268,6 @@ def test_a_worker_whose_build_vanished_loads_the_newest(settings, tmp_path) -> N
 # 5. workers die with the server -------------------------------------------------------
 
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found |= {int(c) for c in task.read_text().split()}
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "State:\tZ" not in status
-
-
 def _post_quietly(url: str, query: str) -> None:
     with contextlib.suppress(OSError):  # the server is stopped under it: expected
         post(url, query)
@@ -299,14 +285,14 @@ def test_workers_die_with_the_server(stop) -> None:
     try:
         url = f"http://127.0.0.1:{port}/sparql"
         wait_until_up(f"{url}?query=ASK%7B%7D", timeout=60)
-        workers = _children(server.pid)
+        workers = children(server.pid)
         assert len(workers) == 2
         # a heavy query keeps one worker at 100% CPU
         threading.Thread(target=_post_quietly, args=(url, PATHOLOGICAL), daemon=True).start()
         time.sleep(0.5)
         server.send_signal(stop)
         server.wait(20)
-        wait_for(lambda: not any(_alive(p) for p in workers), "the workers to exit", 20)
+        wait_for(lambda: not any(alive(p) for p in workers), "the workers to exit", 20)
     finally:
         if server.poll() is None:
             server.kill()
