@@ -223,6 +223,24 @@ def test_line_chart_puts_dates_on_a_time_axis_in_order(page, base, repo_engine):
     page.screenshot("editor-chart-line-dates.png")
 
 
+def test_periods_do_not_outvote_the_dates_of_a_time_axis(page, base) -> None:
+    # Regression: once the data held more ikg:period values than dates, the events' dates
+    # were drawn as categories. Two dates among three periods still make a time axis.
+    query = (
+        'SELECT ?when ?n { VALUES (?when ?n) { ("2020-05-01"^^xsd:date 1) ("2021"^^xsd:gYear 2)'
+        ' ("after 2020"^^ikg:period 3) ("by 2021"^^ikg:period 4) ("late 2021"^^ikg:period 5) } }'
+    )
+    _run_and_chart(page, base, query)
+    page.evaluate(
+        "const field = document.querySelector('.iraqkg-chart-controls select');"
+        "field.value = 'line'; field.dispatchEvent(new Event('change')); true"
+    )
+    page.wait_for(f"{CHART}?.config.type === 'line'")
+    assert page.evaluate(f"{CHART}.scales.x.type") == "linear"
+    xs = page.evaluate(f"{CHART}.data.datasets[0].data.map(p => p.x)")
+    assert xs == [_epoch_ms(Literal("2020-05-01")), _epoch_ms(Literal("2021"))]
+
+
 def test_chart_fits_a_phone(tmp_path, base):
     with Chromium(tmp_path / "phone") as chromium:
         phone = chromium.new_page(width=390, height=844)

@@ -15,6 +15,8 @@
     ].map((name) => XSD + name),
   );
   const DATES = new Set(["date", "dateTime", "gYear", "gYearMonth"].map((name) => XSD + name));
+  // A time the sources bound but do not give ("after 2020-01"): no place on a time axis.
+  const PERIOD = "https://w3id.org/iraqkg/ontology#period";
   // Bars, points or slices drawn at most: more would be unreadable; the table has them all.
   const MAX_SHOWN = 40;
   const TYPES = { bar: "Bar", line: "Line", pie: "Pie" };
@@ -51,6 +53,12 @@
     return Date.UTC(Number(parts[1]), parts[2] ? Number(parts[2]) - 1 : 0, Number(parts[3] || 1));
   }
 
+  function datedColumn(cells) {
+    const dates = cells.filter((cell) => !Number.isNaN(time(cell))).length;
+    const periods = cells.filter((cell) => cell.type !== "uri" && cell.datatype === PERIOD).length;
+    return dates > 0 && dates * 2 > cells.length - periods;
+  }
+
   // What each column holds: numbers if every bound cell is one, dates likewise.
   function describe(variables, bindings) {
     return variables.map((name) => {
@@ -58,8 +66,10 @@
       return {
         name,
         numeric: cells.length > 0 && cells.every(isNumber),
-        // Mostly dates (an ikg:period or two among them): a time axis, without those rows.
-        dated: cells.filter((cell) => !Number.isNaN(time(cell))).length * 2 > cells.length,
+        // Mostly dates, periods aside (a period is a time, only not a point): a time axis,
+        // without the rows it cannot place. Counting periods against the dates turned the
+        // events' own dates into categories once the data held more periods than dates.
+        dated: datedColumn(cells),
       };
     });
   }
