@@ -76,6 +76,15 @@ def _run_and_chart(page, base: str, query: str) -> None:
     page.wait_for(f"!!{CHART} || !!document.querySelector('.iraqkg-chart-message')")
 
 
+def _as_line_chart(page) -> None:
+    """Choose "line" in the chart's type menu and wait for it to be drawn."""
+    page.evaluate(
+        "const field = document.querySelector('.iraqkg-chart-controls select');"
+        "field.value = 'line'; field.dispatchEvent(new Event('change')); true"
+    )
+    page.wait_for(f"{CHART}?.config.type === 'line'")
+
+
 def test_chart_has_one_bar_per_source_with_the_counts_of_the_api(page, base, repo_engine):
     library = [(compact(str(s)), int(n)) for s, n in repo_engine.query(PER_SOURCE).rows]
     api = [(compact(b["source"]["value"]), int(b["statements"]["value"])) for b in
@@ -187,11 +196,7 @@ def test_line_chart_puts_dates_on_a_time_axis_in_order(page, base, repo_engine):
     assert len({r[0].datatype for r in rows}) >= 2  # mixed precision: years, days...
     everything = sorted((_epoch_ms(d), int(n)) for d, n in rows)
     _run_and_chart(page, base, query)
-    page.evaluate(
-        "const field = document.querySelector('.iraqkg-chart-controls select');"
-        "field.value = 'line'; field.dispatchEvent(new Event('change')); true"
-    )
-    page.wait_for(f"{CHART}?.config.type === 'line'")
+    _as_line_chart(page)
     assert page.evaluate(f"{CHART}.scales.x.type") == "linear"
     points = [
         tuple(p) for p in page.evaluate(f"{CHART}.data.datasets[0].data.map(p => [p.x, p.y])")
@@ -231,11 +236,7 @@ def test_periods_do_not_outvote_the_dates_of_a_time_axis(page, base) -> None:
         ' ("after 2020"^^ikg:period 3) ("by 2021"^^ikg:period 4) ("late 2021"^^ikg:period 5) } }'
     )
     _run_and_chart(page, base, query)
-    page.evaluate(
-        "const field = document.querySelector('.iraqkg-chart-controls select');"
-        "field.value = 'line'; field.dispatchEvent(new Event('change')); true"
-    )
-    page.wait_for(f"{CHART}?.config.type === 'line'")
+    _as_line_chart(page)
     assert page.evaluate(f"{CHART}.scales.x.type") == "linear"
     xs = page.evaluate(f"{CHART}.data.datasets[0].data.map(p => p.x)")
     assert xs == [_epoch_ms(Literal("2020-05-01")), _epoch_ms(Literal("2021"))]
