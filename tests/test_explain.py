@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from rdflib import RDF
 
 from iraqkg.build import build, load_inputs
+from iraqkg.cli.explain import explain_command
 from iraqkg.explain import Explainer, explain_entity, explain_triple, parse_term
-from iraqkg.explain_cli import explain_command
 from iraqkg.namespaces import ID, IKG
 from iraqkg.provenance import SourceLibrary
 from iraqkg.settings import Paths

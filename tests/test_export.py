@@ -134,7 +134,7 @@ def test_jsonld_export_uses_the_project_prefixes_as_context(dataset_file):
 
 
 def test_the_registry_is_what_the_cli_offers():
-    from iraqkg.cli_export import export_command
+    from iraqkg.cli.export import export_command
 
     (argument,) = [p for p in export_command.params if p.name == "format_name"]
     assert list(argument.type.choices) == list(FORMATS)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from iraqkg.cli_reference import with_reference
+from iraqkg.cli.reference import with_reference
 
 from .conftest import REPO
 
@@ -14,7 +14,7 @@ README = (REPO / "README.md").read_text()
 
 
 def test_cli_reference_is_current():
-    assert with_reference(README) == README, "run: python -m iraqkg.cli_reference"
+    assert with_reference(README) == README, "run: python -m iraqkg.cli.reference"
 
 
 def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():

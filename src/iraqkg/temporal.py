@@ -327,3 +327,21 @@ def during(a: Span, b: Span) -> Truth:
 
 
 INF = float("inf")
+
+
+def describe_validity(valid: list[dict]) -> str:
+    """An explanation's ``valid`` intervals in words (the CLI's tree, the entity pages)."""
+    if not valid:
+        return "never"
+    parts = []
+    for interval in valid:
+        start, end = interval["from"], interval["until"]
+        if start and end:
+            parts.append(start if start == end else f"{start} to {end}")
+        elif start:
+            parts.append(f"from {start}")
+        elif end:
+            parts.append(f"until {end}")
+        else:
+            parts.append("any time (undated)")
+    return ", ".join(parts)

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Blueprint, Response, url_for
 from rdflib import URIRef
 
-from iraqkg.explain_cli import describe_validity
 from iraqkg.namespaces import ID
+from iraqkg.temporal import describe_validity
 from iraqkg.web.entity_data import entity_index, entity_summary, rdf_twin, sections
 from iraqkg.web.errors import ApiError
 from iraqkg.web.explanations import available, entity_inferences

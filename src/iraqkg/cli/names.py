@@ -1,6 +1,6 @@
 """The ``iraqkg names`` command: regenerate or check ``data/names.ttl``, report on labels.
 
-Registered in ``cli.py`` with ``main.add_command(names_command)``. A thin layer over
+Registered in ``cli/__init__.py`` with ``main.add_command(names_command)``. A thin layer over
 ``iraqkg.authoring``: it finds the folders, runs the generator, and prints what it found.
 """
 
@@ -11,8 +11,8 @@ import sys
 
 import click
 
-from .cli_inputs import data_option, project_from_options, sources_option
-from .errors import EXIT_INVALID_DATA, EXIT_USAGE, IraqkgError
+from ..errors import EXIT_INVALID_DATA, EXIT_USAGE, IraqkgError
+from .options import data_option, project_from_options, sources_option
 
 
 @click.command("names")
@@ -40,7 +40,7 @@ def names_command(
     counts for the longer only, inside a description ("arrest of Qassim Musleh") for
     itself too; a name two entities share is skipped and reported.
     """
-    from .authoring import generate
+    from ..authoring import generate
 
     if write and check:
         raise click.UsageError("--write and --check exclude each other")

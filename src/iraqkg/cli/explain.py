@@ -1,6 +1,6 @@
 """The ``iraqkg explain S P O`` command: why a triple holds, as a tree or as JSON.
 
-Registered in ``cli.py`` with ``main.add_command(explain_command)``. It explains over
+Registered in ``cli/__init__.py`` with ``main.add_command(explain_command)``. It explains over
 the current build (building first when the inputs changed), or over ``--dataset``.
 """
 
@@ -11,32 +11,16 @@ import sys
 
 import click
 
-from .cli_inputs import (
+from ..errors import IraqkgError
+from ..explain import explain_triple
+from ..temporal import describe_validity
+from .options import (
     data_option,
     dataset_files,
     ontology_option,
     out_option,
     project_from_options,
 )
-from .errors import IraqkgError
-from .explain import explain_triple
-
-
-def describe_validity(valid: list[dict]) -> str:
-    if not valid:
-        return "never"
-    parts = []
-    for interval in valid:
-        start, end = interval["from"], interval["until"]
-        if start and end:
-            parts.append(start if start == end else f"{start} to {end}")
-        elif start:
-            parts.append(f"from {start}")
-        elif end:
-            parts.append(f"until {end}")
-        else:
-            parts.append("any time (undated)")
-    return ", ".join(parts)
 
 
 def _line(node: dict) -> str:

@@ -1,7 +1,8 @@
-"""What the commands read: the folders, the source texts, and the dataset to work on.
+"""What the commands share: the folders, source texts and dataset they read, the limits
+and ``--setting`` options, and how an error ends a command.
 
-Shared by ``cli.py`` and ``explain_cli.py`` so that every command finds its inputs, and
-falls back to the last good build, the same way. Where the folders are found when no
+Shared by every command so that each finds its inputs, and falls back to the last good
+build, the same way. Where the folders are found when no
 option names them (the working directory, else the installed package) is
 ``iraqkg.project``'s to decide.
 """
@@ -9,14 +10,21 @@ option names them (the working directory, else the installed package) is
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import click
 
-from .build import lease, read_build
-from .errors import IraqkgError
-from .project import Project, locate
+from ..build import lease, read_build
+from ..errors import IraqkgError
+from ..project import Project, locate
+from ..setting_values import parse_values
+from ..settings import BuildSettings
+
+S = TypeVar("S")
 
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 # Said in --help for the folder options left to iraqkg.project.
@@ -85,3 +93,64 @@ class CurrentBuildFiles:
             raise IraqkgError(f"no good build left in {self.out}")
         lease(result.folder, os.getppid())
         return [result.dataset_file]
+
+
+def fail(error: IraqkgError) -> NoReturn:
+    """End the command with the error's message and exit code (errors.py)."""
+    click.echo(f"error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+def setting_option(kind: str) -> Callable[[Any], Any]:
+    """``--setting NAME=VALUE``, repeatable: any of the command's settings by name."""
+    return click.option(
+        "--setting",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help=f"Any {kind} setting by name (repeatable), applied after the other options; "
+        "`iraqkg settings` lists them with their defaults and limits.",
+    )
+
+
+def settings_from(settings: type[S], values: tuple[str, ...], **options: Any) -> S:
+    """The settings the options name, ``--setting`` values taking precedence; a bad value
+    is a usage error that names the setting and its limits."""
+    try:
+        return settings(**{**options, **parse_values(settings, values)})  # type: ignore[arg-type]
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+limit_options = [
+    click.option(
+        "--max-file-bytes",
+        type=int,
+        default=BuildSettings.max_file_bytes,
+        show_default=True,
+        help="Largest data or ontology file read.",
+    ),
+    click.option(
+        "--max-literal-bytes",
+        type=int,
+        default=BuildSettings.max_literal_bytes,
+        show_default=True,
+        help="Longest literal (UTF-8 bytes) in a data file.",
+    ),
+]
+
+
+def limits(command: Any) -> Any:
+    """The build's input limits as options (validate and build share them)."""
+    for option in reversed(limit_options):
+        command = option(command)
+    return command
+
+
+def routes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """--service-rewrite IRI=URL values as (IRI, URL) pairs (a usage error otherwise)."""
+    from ..engines.services import parse_route
+
+    try:
+        return tuple(parse_route(v) for v in values)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None

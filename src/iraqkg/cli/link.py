@@ -1,6 +1,6 @@
 """The ``iraqkg link DUMP`` command: candidate Wikidata items for unlinked entities.
 
-Registered in ``cli.py`` with ``main.add_command(link_command)``. A thin layer over
+Registered in ``cli/__init__.py`` with ``main.add_command(link_command)``. A thin layer over
 ``iraqkg.linking``: it reads the data and ontology folders, streams the dump with a progress
 bar on stderr (bytes of the file read), and writes the review file. It never adds a link.
 """
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from .cli_inputs import data_option, ontology_option, project_from_options
-from .errors import IraqkgError
-from .settings import LinkSettings
+from ..errors import IraqkgError
+from ..settings import LinkSettings
+from .options import data_option, ontology_option, project_from_options
 
 
 @click.command("link")
@@ -73,7 +73,7 @@ def link_command(
     aliases in all languages, and its classes with the item's instance-of (P31) values. The
     candidates, with scores and evidence, go to the review file; no link is ever added.
     """
-    from .linking import reconcile_dump, write_review_file
+    from ..linking import reconcile_dump, write_review_file
 
     try:
         settings = LinkSettings(

@@ -1,6 +1,6 @@
 """The ``iraqkg export FORMAT`` command: the current build (or ``--dataset``) in one format.
 
-Registered in ``cli.py``. The formats are ``iraqkg.export.FORMATS``; ``csv`` is two tables,
+Registered in ``cli/__init__.py``. The formats are ``iraqkg.export.FORMATS``; ``csv`` is two tables,
 so ``-o`` names a folder receiving ``nodes.csv`` and ``edges.csv``, and to stdout only the
 edges table is written (the command says so on stderr).
 """
@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
-from .cli_inputs import (
+from ..errors import EXIT_USAGE, IraqkgError
+from ..export import FORMATS, export_file, export_stream
+from .options import (
     data_option,
     dataset_files,
     ontology_option,
@@ -20,8 +22,6 @@ from .cli_inputs import (
     project_from_options,
     sources_option,
 )
-from .errors import EXIT_USAGE, IraqkgError
-from .export import FORMATS, export_file, export_stream
 
 
 def _formats_help() -> str:
