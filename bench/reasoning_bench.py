@@ -224,9 +224,9 @@ def _pyshacl(data: str, queue) -> None:
     from collections import Counter
 
     from iraqkg.build import load_inputs
+    from iraqkg.build.shacl import check, compile_shapes, reference_check
     from iraqkg.reasoning import paused_gc
     from iraqkg.settings import Paths
-    from iraqkg.shacl import check, compile_shapes, reference_check
     from iraqkg.statements import derive
 
     with paused_gc():

@@ -268,7 +268,7 @@ def test_the_source_library_reads_no_file_outside_its_folder(tmp_path):
 _KILLED_BUILD = """
 import os, signal, sys, tempfile
 from pathlib import Path
-from iraqkg.build import STAGING_PREFIX, _hold
+from iraqkg.build.output import STAGING_PREFIX, _hold
 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=sys.argv[1]))
 lock = _hold(staging)
 (staging / "dataset.nq").write_text("half a dataset")
@@ -295,7 +295,7 @@ def test_the_next_build_removes_what_a_killed_build_left(workspace):
 
 @pytest.mark.skipif(os.name != "posix", reason="flock")
 def test_a_staging_folder_a_running_build_holds_is_left_alone(workspace):
-    from iraqkg.build import STAGING_PREFIX, _hold, remove_stale_staging
+    from iraqkg.build.output import STAGING_PREFIX, _hold, remove_stale_staging
 
     out = workspace / "build"
     out.mkdir()

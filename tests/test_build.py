@@ -200,7 +200,7 @@ def test_the_dataset_file_holds_exactly_the_graphs_written(tmp_path):
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.compare import isomorphic
 
-    from iraqkg.build import Stages, _write
+    from iraqkg.build.output import Stages, write_build
     from iraqkg.settings import BuildSettings
 
     tricky = [
@@ -219,7 +219,7 @@ def test_the_dataset_file_holds_exactly_the_graphs_written(tmp_path):
         graph.add((tricky[-1], RDF.type, IKG.Thing))  # the blank node is shared across graphs
         graphs[iri] = graph
     sources = {iri: [graph] for iri, graph in graphs.items()}
-    result = _write(tmp_path, "test", sources, Stages(), BuildSettings())
+    result = write_build(tmp_path, "test", sources, Stages(), BuildSettings())
     written = _dataset(result)
     for iri, graph in graphs.items():
         assert isomorphic(written.graph(iri), graph)
@@ -233,7 +233,7 @@ def test_rows_are_written_sorted_and_once_whatever_the_chunk_size(tmp_path, chun
 
     from rdflib import Literal, URIRef
 
-    from iraqkg.nquads import write_graphs
+    from iraqkg.build.nquads import write_graphs
 
     triples = [(URIRef(f"{ID}s{n % 4}"), IKG.p, Literal(n % 5)) for n in range(23)]
     handle = io.StringIO()

@@ -10,12 +10,12 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from iraqkg.build import validate
+from iraqkg.build.validation import quote_violations
 from iraqkg.loading import load_folder
 from iraqkg.namespaces import ID, IKG
 from iraqkg.settings import Paths
 from iraqkg.statements import statements
 from iraqkg.stats import coverage
-from iraqkg.validation import quote_violations
 
 from .conftest import REPO
 

@@ -12,11 +12,11 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, SKOS
 
 from iraqkg.build import load_inputs
+from iraqkg.build.shacl import Unsupported, check, compile_shapes, reference_check
+from iraqkg.build.validation import shacl_violations
 from iraqkg.namespaces import IKG
 from iraqkg.settings import Paths
-from iraqkg.shacl import Unsupported, check, compile_shapes, reference_check
 from iraqkg.statements import derive
-from iraqkg.validation import shacl_violations
 
 XSD = "http://www.w3.org/2001/XMLSchema#"  # rdflib's XSD namespace object upsets pytest
 REPO = Path(__file__).resolve().parents[1]
@@ -199,7 +199,7 @@ def test_the_checker_frees_its_indexes_without_the_cycle_collector():
     import gc
     import weakref
 
-    from iraqkg.shacl import _Checker, _Data
+    from iraqkg.build.shacl import _Checker, _Data
 
     was = gc.isenabled()
     gc.disable()

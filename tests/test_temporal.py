@@ -8,8 +8,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from iraqkg.build import build, load_inputs
+from iraqkg.build.inferences import inference_iri, records_graph
 from iraqkg.engines import open_engine
-from iraqkg.inferences import inference_iri, records_graph
 from iraqkg.namespaces import ID, IKG, PROVENANCE_GRAPH
 from iraqkg.queries import load_named_queries
 from iraqkg.reasoning import reason

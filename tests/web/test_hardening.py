@@ -236,7 +236,7 @@ def test_the_remote_store_is_told_the_time_limit(settings) -> None:
 
 
 def test_a_leased_build_is_never_pruned_and_staging_is_cleaned(tmp_path) -> None:
-    from iraqkg.build import _prune
+    from iraqkg.build.output import _prune
 
     out = tmp_path / "build"
     builds = []
