@@ -101,6 +101,13 @@ CASES = {
         ("pmu-groups-that-supported-assad", "supported", "government-of-bashar-al-assad"),
         ["some of these groups", "supported the regime of Bashar al-Assad"],
     ),
+    "assad-regime-in-the-civil-war": (
+        # 000 para 23: "the regime of Bashar al-Assad in the civil war" (sixteenth reading)
+        [("syrian-civil-war", "participant", "bashar-al-assad")],
+        "000-23-syrian-civil-war-participant-assad-regime",
+        ("syrian-civil-war", "participant", "government-of-bashar-al-assad"),
+        ["the regime of Bashar al-Assad in the civil war"],
+    ),
     "parties-sent-representatives-into-the-ministry": (
         [
             ("ministry-of-interior", "alignedWith", "kurdish-parties"),
