@@ -244,6 +244,18 @@ CASES = {
         ("kdp-leaders", "criticised", "iran-backed-shia-militias"),
         ["The KDP leaders"],
     ),
+    # 001 para 15 (sixteenth reading): "plotting attacks on U.S. and Western targets" had the
+    # United States as the plot's target; the text names U.S. targets, not the country.
+    "us-targets-not-the-united-states": (
+        [("kataib-hezbollah-plot-against-us-and-western-targets", "target", "united-states")],
+        "001-15-kh-plot-target-us-targets",
+        (
+            "kataib-hezbollah-plot-against-us-and-western-targets",
+            "target",
+            "us-targets-of-kataib-hezbollah-plot",
+        ),
+        ["U.S. and Western targets"],
+    ),
 }
 
 
