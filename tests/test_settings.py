@@ -143,3 +143,18 @@ def test_validate_takes_a_build_setting(mini):
 def test_the_readme_says_how_to_reach_a_setting_without_an_option():
     readme = (REPO / "README.md").read_text()
     assert "--setting NAME=VALUE" in readme and "iraqkg settings" in readme
+
+
+@pytest.mark.parametrize(
+    ("command", "cls"),
+    [("serve", EndpointSettings), ("build", BuildSettings), ("validate", BuildSettings)],
+)
+def test_an_option_named_for_a_setting_has_its_default_and_choices(command, cls):
+    params = {p.name: p for p in main.commands[command].params}
+    # (repeatable options start empty: the setting's default applies when none is given)
+    named = [f.name for f in fields(cls) if f.name in params and not params[f.name].multiple]
+    assert len(named) >= (20 if cls is EndpointSettings else 2)
+    for name in named:
+        assert params[name].default == getattr(cls, name), name
+        if name in cls.CHOICES:
+            assert tuple(params[name].type.choices) == cls.CHOICES[name], name

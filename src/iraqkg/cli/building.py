@@ -15,6 +15,7 @@ from .options import (
     ontology_option,
     out_option,
     project_from_options,
+    setting_flag,
     setting_option,
     settings_from,
     sources_option,
@@ -62,21 +63,13 @@ def validate(
 @out_option
 @sources_option
 @click.option("--force", is_flag=True, help="Rebuild even when an identical build exists.")
-@click.option(
-    "--answer-seconds",
-    type=float,
-    default=BuildSettings.answer_seconds,
-    show_default=True,
+@setting_flag(
+    BuildSettings,
+    "answer_seconds",
     help="Seconds each named query may take when its default answer is kept with the build "
     "(0..3600; 0 keeps none).",
 )
-@click.option(
-    "--answer-rows",
-    type=int,
-    default=BuildSettings.answer_rows,
-    show_default=True,
-    help="Most rows a kept answer may have (1..10000000).",
-)
+@setting_flag(BuildSettings, "answer_rows", help="Most rows a kept answer may have (1..10000000).")
 @limits
 @setting_option("build")
 def build(

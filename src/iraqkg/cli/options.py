@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,20 +122,25 @@ def settings_from(settings: type[S], values: tuple[str, ...], **options: Any) ->
         raise click.UsageError(str(error)) from None
 
 
+def setting_flag(cls: type, name: str, *decls: str, help: str | None = None) -> Any:
+    """An option for the setting ``name`` of ``cls``: its type, choices and default are the
+    settings class's (settings.py), so they are written once; ``decls`` default to
+    ``--name-with-dashes``, and the command receives the value under the setting's name."""
+    kind = typing.get_type_hints(cls)[name]
+    choices = cls.CHOICES.get(name)  # type: ignore[attr-defined]
+    default = getattr(cls, name)
+    if choices:
+        kind = click.Choice(choices)
+    elif kind not in (int, float, bool):
+        kind = str
+    return click.option(*(decls or ("--" + name.replace("_", "-"),)), name, type=kind,
+                        default=default, show_default=default is not None, help=help)  # fmt: skip
+
+
 limit_options = [
-    click.option(
-        "--max-file-bytes",
-        type=int,
-        default=BuildSettings.max_file_bytes,
-        show_default=True,
-        help="Largest data or ontology file read.",
-    ),
-    click.option(
-        "--max-literal-bytes",
-        type=int,
-        default=BuildSettings.max_literal_bytes,
-        show_default=True,
-        help="Longest literal (UTF-8 bytes) in a data file.",
+    setting_flag(BuildSettings, "max_file_bytes", help="Largest data or ontology file read."),
+    setting_flag(
+        BuildSettings, "max_literal_bytes", help="Longest literal (UTF-8 bytes) in a data file."
     ),
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import sys
+from typing import Any
 
 import click
 
@@ -21,10 +22,15 @@ from .options import (
     project_from_options,
     queries_option,
     routes,
+    setting_flag,
     setting_option,
     settings_from,
     sources_option,
 )
+
+
+def _flag(name: str, *decls: str, help: str | None = None):
+    return setting_flag(EndpointSettings, name, *decls, help=help)
 
 
 @click.command()
@@ -32,67 +38,32 @@ from .options import (
 @data_option
 @out_option
 @sources_option
-@click.option("--host", default=EndpointSettings.host, show_default=True)
-@click.option("--port", default=EndpointSettings.port, show_default=True, type=int)
-@click.option(
-    "--engine",
-    type=click.Choice(["oxigraph", "rdflib", "remote"]),
-    default=EndpointSettings.engine,
-    show_default=True,
-)
-@click.option("--endpoint", default=None, help="Remote SPARQL store URL (with --engine remote).")
-@click.option(
-    "--timeout",
-    default=EndpointSettings.query_timeout,
-    show_default=True,
-    type=float,
-    help="Seconds before a query is stopped.",
-)
-@click.option(
-    "--store",
-    type=click.Choice(["memory", "disk"]),
-    default=EndpointSettings.store,
-    show_default=True,
+@_flag("host")
+@_flag("port")
+@_flag("engine")
+@_flag("endpoint", help="Remote SPARQL store URL (with --engine remote).")
+@_flag("query_timeout", "--timeout", help="Seconds before a query is stopped.")
+@_flag(
+    "store",
     help="Embedded engine's store: memory (each worker loads the dataset) or disk (written "
     "once beside the dataset, opened read-only by every worker: for large builds).",
 )
-@click.option(
-    "--http-server",
-    type=click.Choice(["waitress", "granian"]),
-    default=EndpointSettings.http_server,
-    show_default=True,
+@_flag(
+    "http_server",
     help="HTTP server: waitress (pure Python) or granian (Rust; several times the "
     "throughput on repeated and short queries).",
 )
-@click.option(
-    "--event-loop",
-    type=click.Choice(["auto", "asyncio", "uvloop"]),
-    default=EndpointSettings.event_loop,
-    show_default=True,
+@_flag(
+    "event_loop",
     help="granian's event loop: auto is uvloop when installed (pip install iraqkg[granian]), "
     "else asyncio.",
 )
-@click.option(
-    "--http-processes",
-    default=EndpointSettings.http_processes,
-    show_default=True,
-    type=int,
+@_flag(
+    "http_processes",
     help="granian server processes on the one port, each with its own --workers (Linux).",
 )
-@click.option(
-    "--workers",
-    default=EndpointSettings.workers,
-    show_default=True,
-    type=int,
-    help="Query worker processes (a timed-out worker is killed and replaced).",
-)
-@click.option(
-    "--max-rows",
-    default=EndpointSettings.max_rows,
-    show_default=True,
-    type=int,
-    help="Most rows or triples in one answer (a larger answer is an error: 422).",
-)
+@_flag("workers", help="Query worker processes (a timed-out worker is killed and replaced).")
+@_flag("max_rows", help="Most rows or triples in one answer (a larger answer is an error: 422).")
 @click.option(
     "--allow-service",
     "allow_service",
@@ -126,166 +97,68 @@ from .options import (
     help="Make one in-process GET request to PATH, print the response and exit.",
 )
 @queries_option
-@click.option(
-    "--base-url",
-    default=None,
+@_flag(
+    "base_url",
     help="Public URL of /sparql behind a proxy (base IRI, links) [default: from host, port].",
 )
-@click.option(
-    "--max-answer-bytes",
-    default=EndpointSettings.max_answer_bytes,
-    show_default=True,
-    type=int,
-    help="Largest answer body; a larger answer is an error.",
-)
-@click.option(
-    "--max-query-depth",
-    default=EndpointSettings.max_query_depth,
-    show_default=True,
-    type=int,
-    help="Deepest { ( [ nesting accepted in a query.",
-)
-@click.option(
-    "--request-read-timeout",
-    default=EndpointSettings.request_read_timeout,
-    show_default=True,
-    type=float,
-    help="Seconds a client may take to send a whole request.",
-)
-@click.option(
-    "--max-connections",
-    default=EndpointSettings.max_connections,
-    show_default=True,
-    type=int,
-    help="Client connections served at once.",
-)
-@click.option(
-    "--demote-after",
-    default=EndpointSettings.demote_after,
-    show_default=True,
-    type=float,
+@_flag("max_answer_bytes", help="Largest answer body; a larger answer is an error.")
+@_flag("max_query_depth", help="Deepest { ( [ nesting accepted in a query.")
+@_flag("request_read_timeout", help="Seconds a client may take to send a whole request.")
+@_flag("max_connections", help="Client connections served at once.")
+@_flag(
+    "demote_after",
     help="Seconds a query runs at normal CPU priority before it yields to cheaper ones.",
 )
-@click.option(
-    "--background-nice",
-    default=EndpointSettings.background_nice,
-    show_default=True,
-    type=int,
-    help="Nice value of queries past --demote-after (0: off).",
-)
-@click.option(
-    "--fast-lane-ms",
-    default=EndpointSettings.fast_lane_ms,
-    show_default=True,
-    type=float,
+@_flag("background_nice", help="Nice value of queries past --demote-after (0: off).")
+@_flag(
+    "fast_lane_ms",
     help="A query a worker answered within this many ms runs in the server next time (0: off).",
 )
-@click.option(
-    "--remote-load",
-    type=click.Choice(["upload", "verify"]),
-    default=EndpointSettings.remote_load,
-    show_default=True,
+@_flag(
+    "remote_load",
     help="With --engine remote: upload the dataset to a store dedicated to it, or verify a "
     "store its owner loaded (Virtuoso's bulk loader; see `iraqkg export virtuoso`).",
 )
-@click.option(
-    "--remote-union-graph",
-    default=EndpointSettings.remote_union_graph,
-    show_default=True,
+@_flag(
+    "remote_union_graph",
     help="With --remote-load verify: the store's graph holding the union of the named graphs.",
 )
-@click.option(
-    "--remote-timeout-param",
-    default=EndpointSettings.remote_timeout_param,
-    show_default=True,
+@_flag(
+    "remote_timeout_param",
     help="Query parameter telling the remote store the time limit ('' sends none).",
 )
-@click.option(
-    "--remote-timeout-unit",
-    type=click.Choice(["s", "ms"]),
-    default=EndpointSettings.remote_timeout_unit,
-    show_default=True,
-    help="Unit of that parameter: s (Fuseki) or ms (Virtuoso).",
-)
+@_flag("remote_timeout_unit", help="Unit of that parameter: s (Fuseki) or ms (Virtuoso).")
 @setting_option("endpoint")
 def serve(
     ontology: str | None,
     data: str | None,
     out: str | None,
     sources: str | None,
-    host: str,
-    port: int,
-    engine: str,
-    endpoint: str | None,
-    timeout: float,
-    store: str,
-    http_server: str,
-    event_loop: str,
-    http_processes: int,
-    workers: int,
-    max_rows: int,
     allow_service: tuple[str, ...],
     service_rewrite: tuple[str, ...],
     cors_origins: tuple[str, ...],
     datasets: tuple[str, ...],
     get_path: str | None,
     queries_dir: str | None,
-    base_url: str | None,
-    max_answer_bytes: int,
-    max_query_depth: int,
-    request_read_timeout: float,
-    max_connections: int,
-    demote_after: float,
-    background_nice: int,
-    fast_lane_ms: float,
-    remote_load: str,
-    remote_union_graph: str,
-    remote_timeout_param: str,
-    remote_timeout_unit: str,
     setting: tuple[str, ...],
+    **options: Any,
 ) -> None:
     """Serve the current build (building it first if needed) at /sparql."""
     from ..engines import EngineFactory, open_engine
     from ..web import create_app, replicas
     from ..web.server import serve as run_server
 
-    if endpoint and engine == "oxigraph":
-        engine = "remote"
-    extra = {}
+    if options["endpoint"] and options["engine"] == "oxigraph":
+        options["engine"] = "remote"
+    options["remote_timeout_param"] = options["remote_timeout_param"] or None
     if allow_service:
-        extra["service_allowlist"] = tuple(allow_service)
+        options["service_allowlist"] = tuple(allow_service)
     if service_rewrite:
-        extra["service_rewrite"] = routes(service_rewrite)
+        options["service_rewrite"] = routes(service_rewrite)
     if cors_origins:
-        extra["cors_origins"] = () if cors_origins == ("none",) else tuple(cors_origins)
-    settings = settings_from(
-        EndpointSettings,
-        setting,
-        host=host,
-        port=port,
-        engine=engine,
-        endpoint=endpoint,
-        query_timeout=timeout,
-        http_server=http_server,
-        event_loop=event_loop,
-        http_processes=http_processes,
-        store=store,
-        workers=workers,
-        max_rows=max_rows,
-        base_url=base_url,
-        max_answer_bytes=max_answer_bytes,
-        max_query_depth=max_query_depth,
-        request_read_timeout=request_read_timeout,
-        max_connections=max_connections,
-        demote_after=demote_after,
-        background_nice=background_nice,
-        fast_lane_ms=fast_lane_ms,
-        remote_load=remote_load,
-        remote_union_graph=remote_union_graph,
-        remote_timeout_param=remote_timeout_param or None,
-        remote_timeout_unit=remote_timeout_unit,
-        **extra,
-    )
+        options["cors_origins"] = () if cors_origins == ("none",) else tuple(cors_origins)
+    # every other option is named for its setting (setting_flag)
+    settings = settings_from(EndpointSettings, setting, **options)
     project = project_from_options(ontology, data, out, sources, queries_dir)
     try:
         files, build_id = dataset_files(project, datasets)
