@@ -26,12 +26,8 @@ from rdflib.compare import isomorphic
 from iraqkg.cli import main
 from iraqkg.export import FORMATS, ExportSource, export_file, export_stream, network_of
 from iraqkg.export.filters import DEFAULT_STATUSES, View, valid_on, view
-from iraqkg.export.network import (
-    NETWORK_PREDICATES,
-    NOT_DRAWN,
-    build_network,
-    oxigraph_select,
-)
+from iraqkg.export.network import build_network, oxigraph_select
+from iraqkg.export.network_queries import NETWORK_PREDICATES, NOT_DRAWN
 from iraqkg.export.svg import render_svg
 from iraqkg.namespaces import NAMED_GRAPHS
 

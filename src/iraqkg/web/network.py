@@ -26,8 +26,10 @@ from markupsafe import Markup
 
 from iraqkg.export import tables
 from iraqkg.export.filters import ALL_STATUSES, DEFAULT_STATUSES, MAX_DEPTH, View, view
-from iraqkg.export.network import NETWORK_PREDICATES, Network, build_network
-from iraqkg.export.svg import kind_colour, render_svg
+from iraqkg.export.network import Network, build_network
+from iraqkg.export.network_queries import NETWORK_PREDICATES
+from iraqkg.export.svg import render_svg
+from iraqkg.export.svg_style import kind_colour
 from iraqkg.namespaces import ID
 from iraqkg.web.errors import ApiError
 from iraqkg.web.pages import (
