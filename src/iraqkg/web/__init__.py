@@ -83,6 +83,7 @@ def create_app(
         explanations,
         health,
         home,
+        limits,
         network,
         ontology,
         reconcile,
@@ -118,6 +119,7 @@ def create_app(
     for blueprint in (
         sparql.bp,
         health.bp,
+        limits.bp,
         ui.bp,
         entities.bp,
         explanations.bp,

@@ -155,6 +155,7 @@ def _links() -> dict[str, str]:
         "editor": url_for("sparql.endpoint"),
         "sparql": url_for("sparql.endpoint"),
         "ontology": url_for("ontology.vocabulary"),
+        "limits": _page("limits.limits", "/limits"),
         "entities": url_for("entities.index"),
         "dump_nq": url_for("dataset.dump", key="nq"),
         "dump_trig": url_for("dataset.dump", key="trig"),
