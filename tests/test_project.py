@@ -82,3 +82,17 @@ def test_queries_with_none_found_is_an_error_not_silence(tmp_path):
     result = CliRunner().invoke(main, ["queries", "--queries", str(empty)])
     assert result.exit_code == 2
     assert "no named queries" in result.output
+
+
+def test_no_file_of_the_package_is_ignored_by_git():
+    # Regression: .gitignore's "build/" matched src/iraqkg/build/, so the build package was
+    # never committed and a clean clone could not import iraqkg.
+    import subprocess
+
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = [str(p.relative_to(REPO)) for p in (REPO / "src").rglob("*") if p.is_file()]
+    files = [f for f in files if "__pycache__" not in f]
+    found = subprocess.run(["git", "check-ignore", "--no-index", *files], cwd=REPO,
+                           capture_output=True, text=True)  # fmt: skip
+    assert found.stdout.split() == []
