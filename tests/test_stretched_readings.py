@@ -256,6 +256,14 @@ CASES = {
         ),
         ["U.S. and Western targets"],
     ),
+    # 002 para 6: "militia leaders considered al-Khadimi responsible" (no article, an act on
+    # one day): some militia leaders, not all of them (paragraph 26 has "the militia leaders").
+    "militia-leaders-without-an-article-not-all": (
+        [("militia-leaders", "accused", "mustafa-al-kadhimi")],
+        "002-06-militia-leaders-accused-kadhimi",
+        ("militia-leaders-blaming-kadhimi-2021-11-05", "accused", "mustafa-al-kadhimi"),
+        ["militia leaders considered al-Khadimi responsible"],
+    ),
 }
 
 
