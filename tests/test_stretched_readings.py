@@ -264,6 +264,21 @@ CASES = {
         ("militia-leaders-blaming-kadhimi-2021-11-05", "accused", "mustafa-al-kadhimi"),
         ["militia leaders considered al-Khadimi responsible"],
     ),
+    # 000 para 33 (seventeenth reading): "it sent its members into the Ministry of Interior
+    # (although some merged into the Iraqi security forces). Many joined the Iraqi Federal
+    # Police": some and many of Badr's members, not Badr as a whole.
+    "some-badr-members-merged-not-badr": (
+        [("badr-organization", "affiliatedWith", "iraqi-security-forces")],
+        "000-33-some-badr-members-merged-into-security-forces",
+        ("badr-members-merged-into-the-iraqi-security-forces", "partOf", "iraqi-security-forces"),
+        ["some merged into the Iraqi security forces"],
+    ),
+    "many-badr-members-joined-the-police-not-badr": (
+        [("badr-organization", "affiliatedWith", "iraqi-federal-police")],
+        "000-33-many-badr-members-joined-federal-police",
+        ("badr-members-in-the-iraqi-federal-police", "memberOf", "iraqi-federal-police"),
+        ["Many joined the Iraqi Federal Police"],
+    ),
 }
 
 
