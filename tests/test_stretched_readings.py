@@ -212,6 +212,18 @@ CASES = {
         ("coordination-framework", "obstructed", "sadrist-movement"),
         ["frustrate the efforts", "the Sadrists"],
     ),
+    # 004 para 17 (seventeenth reading): "the Sunni Arab parties that occupy the other 7 seats"
+    # of the Diyala council were Iraq's Sunni Arab parties taken together.
+    "diyala-sunni-parties-not-all-sunni-parties": (
+        [("sunni-parties", "memberOf", "diyala-provincial-council")],
+        "004-17-diyala-sunni-parties-on-council",
+        (
+            "sunni-arab-parties-on-the-diyala-provincial-council",
+            "memberOf",
+            "diyala-provincial-council",
+        ),
+        ["the Sunni Arab parties that occupy the other 7 seats"],
+    ),
     # 002 para 34: "with the help of extensive Iranian mediation" was read as backing
     # (eleventh reading: among "Shia factions with strong ties to Iran", not every Shia faction)
     "iran-mediated-not-backed-the-shia-factions": (
