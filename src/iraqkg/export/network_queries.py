@@ -91,6 +91,7 @@ NOT_DRAWN = (
     "publishedBy",
     "providesSecurityIn",  # its object is a place
     "capitalOf",  # between places (added for source-001)
+    "borders",  # between places (added for source-002)
     "placeOfPublication",  # a work to a city
 )
 # Statuses that mean a source disagrees with a tie ("Negated": a Reported statement that it
