@@ -268,6 +268,14 @@ CASES = {
         ),
         ["U.S. and Western targets"],
     ),
+    # 001 para 8 (seventeenth reading): "Soleimani was killed just outside the international
+    # airport in Baghdad": the airport was the killing's location (in it); the text says outside.
+    "just-outside-the-airport-not-in-it": (
+        [("killing-of-qasem-soleimani", "location", "baghdad-international-airport")],
+        "001-08-soleimani-killing-just-outside-airport",
+        ("killing-of-qasem-soleimani", "locationNear", "baghdad-international-airport"),
+        ["just outside the international airport"],
+    ),
     # 002 para 6: "militia leaders considered al-Khadimi responsible" (no article, an act on
     # one day): some militia leaders, not all of them (paragraph 26 has "the militia leaders").
     "militia-leaders-without-an-article-not-all": (
@@ -541,3 +549,27 @@ def test_attacks_musleh_was_believed_to_plan_are_a_plan_not_an_attack(published,
     organizer = next(s for s in about if s.predicate == IKG.organizer)
     assert organizer.object == ID["qasim-muslih"]
     assert not any(p == IKG.perpetrator for _, p, _ in published.triples((plan, None, None)))
+
+
+def test_a_mandate_to_organize_the_elections_is_not_organizing_them(sources_dir):
+    # 001 para 22 (seventeenth reading): "selected as a compromise interim-prime minister
+    # trusted to organize parliamentary elections (now scheduled ...)", written before them: a
+    # mandate others gave, not the deed (the election's ikg:organizer).
+    found = _from("source-001", 22)
+    assert not [st for st in found if st.predicate == IKG.organizer]
+    (mandate,) = [st for st in found if st.predicate == IKG.entrustedWith]
+    assert mandate.subject == ID["mustafa-al-kadhimi"]
+    assert AUTHORED.value(mandate.iri, IKG.regarding) == ID["election-2021"]
+    quote = _plain(str(AUTHORED.value(mandate.iri, IKG.quote)))
+    assert "trusted to organize" in quote and quote in _paragraph(sources_dir, "source-001", 22)
+
+
+def test_the_crackdown_victims_are_the_hundreds_killed_not_every_protester():
+    # 001 para 9 (seventeenth reading): "Hundreds of protesters were killed": a part of the
+    # protesters, as source 000's "several of whom were killed".
+    crackdown = ID["crackdown-on-2019-protests"]
+    killed = ID["protesters-killed-in-the-2019-crackdown"]
+    victims = [st for st in _from("source-001", 9) if st.predicate == IKG.victim]
+    assert [(st.subject, st.object) for st in victims] == [(crackdown, killed)]
+    (part,) = [st for st in _from("source-001", 9) if st.subject == killed]
+    assert (part.predicate, part.object) == (IKG.partOf, ID["iraqi-protesters-2019"])
