@@ -56,6 +56,8 @@ def test_the_page_has_a_row_per_setting_and_links_its_twin(tuned):
     assert set(rows) - {None} == {f.name for f in fields(EndpointSettings)} - PRIVATE
     cells = [c.text for c in rows["max_rows"].find_all("td")]
     assert cells[:3] == ["7", "100000", "1..1000000"]
+    assert [c.text for c in rows["cors_origins"].find_all("td")][:2] == ["(none)", "*"]
+    assert [c.text for c in rows["union_default_graph"].find_all("td")][:2] == ["true", "true"]
     links = page.find_all("link")
     alternates = [x.attrs["href"] for x in links if x.attrs.get("rel") == "alternate"]
     assert alternates == ["/limits?format=json"]

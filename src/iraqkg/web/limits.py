@@ -40,12 +40,24 @@ def served_settings(settings: EndpointSettings) -> list[dict[str, Any]]:
     ]
 
 
+def _shown(value: Any) -> str:
+    """A value as the page writes it (the JSON keeps its type)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value) or "(none)"
+    return str(value)
+
+
 @bp.get("/limits")
 def limits() -> Response:
     wanted = negotiate(_OFFERS, default="json")
     found = served_settings(current_state().settings)
     if wanted == "html":
-        return html_response("limits.html", settings=found)
+        shown = [{**s, "value": _shown(s["value"]), "default": _shown(s["default"])} for s in found]
+        return html_response("limits.html", settings=shown)
     response = json_response({"settings": found})
     response.headers["Cache-Control"] = "no-store"  # a restart may change them
     return response
