@@ -158,3 +158,16 @@ def test_an_option_named_for_a_setting_has_its_default_and_choices(command, cls)
         assert params[name].default == getattr(cls, name), name
         if name in cls.CHOICES:
             assert tuple(params[name].type.choices) == cls.CHOICES[name], name
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_a_value_spelled_out_reads_back_as_itself(cls):
+    from iraqkg.setting_values import field_types, spelled
+
+    sample = cls() if cls is not EndpointSettings else with_values(cls(), [
+        "service_rewrite=https://query.wikidata.org/sparql=http://127.0.0.1:9/q",
+        "cors_origins=https://a.example,https://b.example", "base_url=https://kg.example/sparql",
+    ])  # fmt: skip
+    for f in fields(cls):
+        value = getattr(sample, f.name)
+        assert read_value(field_types(cls)[f.name], spelled(value), f.name) == value, f.name

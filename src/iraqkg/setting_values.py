@@ -7,6 +7,7 @@ by the class's own limits, so a value given here is held to the same rules as a 
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
@@ -17,6 +18,29 @@ S = TypeVar("S")
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
+
+
+@functools.cache
+def field_types(cls: type) -> dict[str, Any]:
+    """Each field's type, its annotation evaluated (once per class: a CLI option per setting
+    asks for it, and evaluating every annotation each time cost the command's start-up)."""
+    return typing.get_type_hints(cls)
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON holds it: tuples (and pairs inside them) as lists."""
+    return [plain(v) for v in value] if isinstance(value, tuple) else value
+
+
+def spelled(value: Any) -> str:
+    """A value as ``--setting NAME=VALUE`` reads it back (``read_value``'s inverse)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):  # items, comma-separated; a pair of them as A=B
+        return ",".join("=".join(v) if isinstance(v, tuple) else spelled(v) for v in value)
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -34,7 +58,7 @@ class Described:
         return {
             "name": self.name,
             "type": self.kind,
-            "default": list(self.default) if isinstance(self.default, tuple) else self.default,
+            "default": plain(self.default),
             "limits": list(self.limits) if self.limits else None,
             "choices": list(self.choices) if self.choices else None,
             "doc": self.doc,
@@ -43,7 +67,7 @@ class Described:
 
 def describe(cls: type) -> list[Described]:
     """Each setting of ``cls`` with its type, default, limits, choices and meaning."""
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     return [
         Described(
             f.name,
@@ -65,7 +89,7 @@ def with_values(settings: S, values: Iterable[str]) -> S:
 def parse_values(cls: type, values: Iterable[str]) -> dict[str, Any]:
     """``NAME=VALUE`` texts as values of ``cls``'s fields; ValueError names a bad one (an
     unknown name or a value its type cannot read; limits are the class's to check)."""
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     names = {f.name for f in fields(cls)}
     changes: dict[str, Any] = {}
     for text in values:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ import click
 from ..build import lease, read_build
 from ..errors import IraqkgError
 from ..project import Project, locate
-from ..setting_values import parse_values
+from ..setting_values import field_types, parse_values
 from ..settings import BuildSettings
 
 S = TypeVar("S")
@@ -126,7 +125,7 @@ def setting_flag(cls: type, name: str, *decls: str, help: str | None = None) -> 
     """An option for the setting ``name`` of ``cls``: its type, choices and default are the
     settings class's (settings.py), so they are written once; ``decls`` default to
     ``--name-with-dashes``, and the command receives the value under the setting's name."""
-    kind = typing.get_type_hints(cls)[name]
+    kind = field_types(cls)[name]
     choices = cls.CHOICES.get(name)  # type: ignore[attr-defined]
     default = getattr(cls, name)
     if choices:

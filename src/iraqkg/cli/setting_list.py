@@ -7,7 +7,7 @@ import textwrap
 
 import click
 
-from ..setting_values import describe
+from ..setting_values import describe, spelled
 from ..settings import BuildSettings, EndpointSettings, LinkSettings
 
 # Each settings class, and the commands that take its values with --setting (or their own
@@ -35,8 +35,7 @@ def settings_command(group: str | None, as_json: bool) -> None:
         for d in describe(cls):
             bounds = f"  {d.limits[0]}..{d.limits[1]}" if d.limits else ""
             choices = f"  one of {', '.join(d.choices)}" if d.choices else ""
-            default = ",".join(map(str, d.default)) if isinstance(d.default, tuple) else d.default
-            click.echo(f"  {d.name} ({d.kind}) = {default}{bounds}{choices}")
+            click.echo(f"  {d.name} ({d.kind}) = {spelled(d.default)}{bounds}{choices}")
             if d.doc:
                 click.echo(textwrap.fill(d.doc, 96, initial_indent=" " * 6,
                                          subsequent_indent=" " * 6))  # fmt: skip

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from iraqkg.setting_values import describe
+from iraqkg.setting_values import describe, plain, spelled
 from iraqkg.settings import EndpointSettings
 from iraqkg.web.pages import HTML_OFFER, html_response, json_response, negotiate
 from iraqkg.web.state import current_state
@@ -27,36 +27,26 @@ PRIVATE = frozenset({
 _OFFERS = {"json": ("json", "application/json"), "html": HTML_OFFER}
 
 
-def _plain(value: Any) -> Any:
-    return [_plain(v) for v in value] if isinstance(value, tuple) else value
-
-
 def served_settings(settings: EndpointSettings) -> list[dict[str, Any]]:
     """The public settings with the values they are served with."""
     return [
-        {**d.as_dict(), "value": _plain(getattr(settings, d.name))}
+        {**d.as_dict(), "value": plain(getattr(settings, d.name))}
         for d in describe(EndpointSettings)
         if d.name not in PRIVATE
     ]
 
 
-def _shown(value: Any) -> str:
-    """A value as the page writes it (the JSON keeps its type)."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(_shown(v) for v in value) or "(none)"
-    return str(value)
-
-
 @bp.get("/limits")
 def limits() -> Response:
     wanted = negotiate(_OFFERS, default="json")
-    found = served_settings(current_state().settings)
+    settings = current_state().settings
+    found = served_settings(settings)
     if wanted == "html":
-        shown = [{**s, "value": _shown(s["value"]), "default": _shown(s["default"])} for s in found]
+        shown = [
+            {**s, "value": spelled(getattr(settings, s["name"])) or "(none)",
+             "default": spelled(getattr(EndpointSettings, s["name"])) or "(none)"}
+            for s in found
+        ]  # fmt: skip
         return html_response("limits.html", settings=shown)
     response = json_response({"settings": found})
     response.headers["Cache-Control"] = "no-store"  # a restart may change them
